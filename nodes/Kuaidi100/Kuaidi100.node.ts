@@ -1,0 +1,182 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as detect from './actions/carrier/detect.operation';
+import type { OperationContext, OperationExecute } from './actions/common';
+import * as subscribe from './actions/tracking/subscribe.operation';
+import * as track from './actions/tracking/track.operation';
+import { mapWithConcurrency } from './helpers/batch';
+import { searchCarriers } from './methods/listSearch';
+import { RateLimiter } from './transport/rateLimiter';
+
+const OPERATIONS: Record<string, OperationExecute> = {
+	'tracking.track': track.execute,
+	'tracking.subscribe': subscribe.execute,
+	'carrier.detect': detect.execute,
+};
+
+type ItemResult = { items: INodeExecutionData[] } | { error: Error };
+
+export class Kuaidi100 implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Kuaidi100',
+		name: 'kuaidi100',
+		icon: { light: 'file:../../icons/kuaidi100.svg', dark: 'file:../../icons/kuaidi100.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Track Chinese parcels with Kuaidi100 (快递100): real-time query, carrier detection and push subscriptions',
+		defaults: { name: 'Kuaidi100' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'kuaidi100Api', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Carrier', value: 'carrier' },
+					{ name: 'Tracking', value: 'tracking' },
+				],
+				default: 'tracking',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['tracking'] } },
+				options: [
+					{
+						name: 'Subscribe',
+						value: 'subscribe',
+						description:
+							'Ask Kuaidi100 to push every change of a waybill to a callback URL, such as a Kuaidi100 Trigger',
+						action: 'Subscribe to push updates for a waybill',
+					},
+					{
+						name: 'Track',
+						value: 'track',
+						description:
+							'Get the tracking events and current status of a waybill from its carrier code and number',
+						action: 'Track a waybill',
+					},
+				],
+				default: 'track',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['carrier'] } },
+				options: [
+					{
+						name: 'Detect',
+						value: 'detect',
+						description: 'Find which carriers may have issued a tracking number, most likely first',
+						action: 'Detect the carrier of a tracking number',
+					},
+				],
+				default: 'detect',
+			},
+			...track.description,
+			...subscribe.description,
+			...detect.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchCarriers },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const run = OPERATIONS[`${resource}.${operation}`];
+		if (run === undefined) {
+			throw new NodeOperationError(this.getNode(), `The operation “${operation}” of resource “${resource}” is not supported`);
+		}
+
+		// Request settings apply to the whole execution, so they are read from the first item.
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const context: OperationContext = {
+			settings: {
+				timeoutMs: Number(options.timeout ?? 10_000),
+				retries: Number(options.retries ?? 2),
+				retryDelayMs: Number(options.retryDelay ?? 500),
+				limiter: new RateLimiter(Number(options.maxRequestsPerSecond ?? 0)),
+			},
+		};
+		const concurrency = Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)));
+		const continueOnFail = this.continueOnFail();
+		let failed = false;
+
+		const results = await mapWithConcurrency<ItemResult>(
+			items.length,
+			concurrency,
+			async (itemIndex) => {
+				try {
+					const json = await run.call(this, itemIndex, context);
+					return { items: json.map((entry) => ({ json: entry, pairedItem: { item: itemIndex } })) };
+				} catch (error) {
+					failed = !continueOnFail;
+					return { error: error as Error };
+				}
+			},
+			() => failed,
+		);
+
+		// Output follows input order whatever order the responses arrived in.
+		const output: INodeExecutionData[] = [];
+		for (let itemIndex = 0; itemIndex < results.length; itemIndex++) {
+			const result = results[itemIndex];
+			if (result === undefined) {
+				continue;
+			}
+			if ('items' in result) {
+				output.push(...result.items);
+				continue;
+			}
+			if (!continueOnFail) {
+				throw withItemIndex(this, result.error, itemIndex);
+			}
+			output.push(errorItem(this, result.error, itemIndex));
+		}
+		return [output];
+	}
+}
+
+function withItemIndex(context: IExecuteFunctions, error: Error, itemIndex: number): Error {
+	if (error instanceof NodeOperationError || 'context' in error) {
+		const nodeError = error as NodeOperationError;
+		nodeError.context = { ...nodeError.context, itemIndex };
+		return nodeError;
+	}
+	return new NodeOperationError(context.getNode(), error, { itemIndex });
+}
+
+function errorItem(context: IExecuteFunctions, error: Error, itemIndex: number): INodeExecutionData {
+	const nodeError = withItemIndex(context, error, itemIndex) as NodeOperationError;
+	const details = nodeError.context ?? {};
+	return {
+		json: {
+			error: nodeError.message,
+			description: nodeError.description ?? null,
+			returnCode: (details.returnCode as string | undefined) ?? null,
+			kuaidi100Message: (details.kuaidi100Message as string | undefined) ?? null,
+		},
+		error: nodeError,
+		pairedItem: { item: itemIndex },
+	};
+}

@@ -1,0 +1,152 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { Carrier } from '../helpers/carriers';
+import { resolveCarrier } from '../helpers/carriers';
+import type { RequestSettings } from '../transport';
+
+/** Value of the carrier parameter that asks for detection instead of a fixed carrier. */
+export const AUTO_DETECT = 'auto';
+
+/** Per-execution state that every operation shares. */
+export interface OperationContext {
+	settings: RequestSettings;
+}
+
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+) => Promise<IDataObject[]>;
+
+export function carrierLocator(description: string): INodeProperties {
+	return {
+		displayName: 'Carrier',
+		name: 'carrier',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Search by code, Chinese or English name…',
+				typeOptions: { searchListMethod: 'searchCarriers', searchable: true },
+			},
+			{
+				displayName: 'By Code or Name',
+				name: 'code',
+				type: 'string',
+				placeholder: 'e.g. yuantong, SF, 顺丰 or auto',
+			},
+		],
+	};
+}
+
+export const trackingNumberProperty: INodeProperties = {
+	displayName: 'Tracking Number',
+	name: 'trackingNumber',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. YT7100000000001',
+	description: 'The waybill number (运单号), 6 to 32 characters. Surrounding whitespace is removed.',
+};
+
+export const phoneProperty: INodeProperties = {
+	displayName: 'Phone',
+	name: 'phone',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 13800001234 or 1234',
+	description:
+		'Sender’s or recipient’s phone number, or its last 4 digits. Required for SF Express (shunfeng), SF Freight (shunfengkuaiyun) and ZTO (zhongtong); other carriers ignore it.',
+};
+
+/** Options that control how requests are sent; every operation that calls Kuaidi100 offers them. */
+export const requestOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Concurrent Requests',
+		name: 'maxConcurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 50 },
+		default: 5,
+		description: 'How many input items are sent to Kuaidi100 at the same time',
+	},
+	{
+		displayName: 'Max Requests per Second',
+		name: 'maxRequestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 0,
+		description: 'Upper limit on requests per second across all items of this execution, retries included. 0 means no limit.',
+	},
+	{
+		displayName: 'Request Timeout',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1000 },
+		default: 10000,
+		description: 'Milliseconds to wait for each response before it counts as a timeout',
+	},
+	{
+		displayName: 'Retries',
+		name: 'retries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 2,
+		description:
+			'Extra attempts after a network error, a timeout, HTTP 5xx or Kuaidi100 busy (returnCode 502). Errors that another attempt cannot fix are never retried.',
+	},
+	{
+		displayName: 'Retry Delay',
+		name: 'retryDelay',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 500,
+		description:
+			'Milliseconds to wait before the first retry. Each further retry doubles it (up to 30 seconds), with random jitter.',
+	},
+];
+
+/**
+ * Adds the request options to an operation's own options, sorted by display
+ * name as n8n lists collection entries.
+ */
+export function withRequestOptions(options: INodeProperties[]): INodeProperties[] {
+	return [...options, ...requestOptions].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/** Resolves the carrier parameter into a carrier, or AUTO_DETECT; an unknown value lists the closest carriers. */
+export function readCarrier(this: IExecuteFunctions, itemIndex: number): Carrier | typeof AUTO_DETECT {
+	const raw = this.getNodeParameter('carrier', itemIndex, '', { extractValue: true }) as unknown;
+	const input = raw === undefined || raw === null ? '' : String(raw).trim();
+	if (input === '') {
+		throw new NodeOperationError(this.getNode(), 'Carrier is empty', {
+			itemIndex,
+			description: 'Pick a carrier from the list, or enter a Kuaidi100 code such as yuantong, an alias such as SF or 顺丰, or auto.',
+		});
+	}
+	if (input.toLowerCase() === AUTO_DETECT) {
+		return AUTO_DETECT;
+	}
+
+	const resolved = resolveCarrier(input);
+	if (resolved.carrier) {
+		return resolved.carrier;
+	}
+	const suggestions = resolved.suggestions.map((carrier) => `${carrier.code} (${carrier.nameEn ?? carrier.nameZh})`);
+	throw new NodeOperationError(this.getNode(), `Carrier “${input}” is not a Kuaidi100 carrier code or a known name`, {
+		itemIndex,
+		description: suggestions.length
+			? `Closest matches: ${suggestions.join(', ')}. Pick one from the list or enter its code, for example yuantong.`
+			: 'Pick a carrier from the list, or enter a Kuaidi100 code such as yuantong.',
+	});
+}
+
+/** Reads the Options collection of an item. */
+export function readOptions(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	return this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}

@@ -1,0 +1,228 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { callbackUrlWarnings } from '../../helpers/callbackUrl';
+import { failureError } from '../../helpers/errors';
+import { assertPhoneIfRequired, normalisePhone, normaliseTrackingNumber } from '../../helpers/validate';
+import { callKuaidi100 } from '../../transport';
+import type { OperationContext } from '../common';
+import {
+	AUTO_DETECT,
+	carrierLocator,
+	phoneProperty,
+	readCarrier,
+	readOptions,
+	withRequestOptions,
+	trackingNumberProperty,
+} from '../common';
+
+/** Kuaidi100's answer when the number is still being tracked from an earlier subscription. */
+const ALREADY_SUBSCRIBED_CODE = '501';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Kuaidi100 pushes every change of the waybill to the callback URL. Use the production URL of a Kuaidi100 Trigger in an active workflow. The Push Salt of the credential is sent along, so the trigger can verify pushes. Kuaidi100 accepts at most 4 subscriptions per number and carrier each month.',
+		name: 'subscribeNotice',
+		type: 'notice',
+		default: '',
+	},
+	carrierLocator(
+		'The carrier (快递公司) that issued the number. Choose Auto-detect to let Kuaidi100 identify it when it starts tracking (autoCom).',
+	),
+	trackingNumberProperty,
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://n8n.example.com/webhook/kuaidi100',
+		description:
+			'Where Kuaidi100 sends the pushes: the Production URL of a Kuaidi100 Trigger node. You may append your own query string, such as ?orderId=123.',
+	},
+	phoneProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: withRequestOptions([
+			{
+				displayName: 'Departure Carrier',
+				name: 'departureCom',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. ems',
+				description: 'Carrier code in the origin country, for International Mode (departureCom)',
+			},
+			{
+				displayName: 'Departure Country',
+				name: 'departureCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. CN',
+				description: 'Origin country code, for International Mode (departureCountry)',
+			},
+			{
+				displayName: 'Destination Carrier',
+				name: 'destinationCom',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. japanposten',
+				description: 'Carrier code in the destination country, for International Mode (destinationCom)',
+			},
+			{
+				displayName: 'Destination Country',
+				name: 'destinationCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. JP',
+				description: 'Destination country code, for International Mode (destinationCountry)',
+			},
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 广东省深圳市南山区',
+				description: 'Origin as province, city and district (省市区)',
+			},
+			{
+				displayName: 'International Mode',
+				name: 'interCom',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to track an international postal parcel in both countries (interCom). Pushes then carry the destination country’s result as well.',
+			},
+			{
+				displayName: 'Result Detail',
+				name: 'resultDetail',
+				type: 'options',
+				default: '',
+				description: 'How much Kuaidi100 adds to each pushed event (resultv2)',
+				options: [
+					{ name: 'None', value: '' },
+					{ name: 'Area Parsing', value: '1' },
+					{ name: 'Advanced Status', value: '4' },
+					{ name: 'Arrival Estimate', value: '8', description: 'Needs To' },
+				],
+			},
+			{
+				displayName: 'To',
+				name: 'to',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 北京市朝阳区',
+				description: 'Destination as province, city and district (省市区). Kuaidi100 checks more often near the destination.',
+			},
+			{
+				displayName: 'When Already Subscribed',
+				name: 'whenAlreadySubscribed',
+				type: 'options',
+				default: 'succeed',
+				description: 'What to do when Kuaidi100 reports that the number is already subscribed (returnCode 501)',
+				options: [
+					{
+						name: 'Succeed',
+						value: 'succeed',
+						description: 'Output the item with alreadySubscribed set, so a retried workflow does not fail',
+					},
+					{ name: 'Fail', value: 'error', description: 'Treat it as an error of this item' },
+				],
+			},
+		]),
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['tracking'], operation: ['subscribe'] } },
+	properties,
+);
+
+function parseCallbackUrl(this: IExecuteFunctions, raw: unknown, itemIndex: number): URL {
+	const value = String(raw ?? '').trim();
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		url = undefined;
+	}
+	if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+		throw new NodeOperationError(this.getNode(), `Callback URL “${value}” is not an http or https URL`, {
+			itemIndex,
+			description: 'Copy the Production URL of a Kuaidi100 Trigger node, for example https://n8n.example.com/webhook/kuaidi100.',
+		});
+	}
+	return url;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ settings }: OperationContext,
+): Promise<IDataObject[]> {
+	const node = this.getNode();
+	const carrierChoice = readCarrier.call(this, itemIndex);
+	const trackingNumber = normaliseTrackingNumber(node, this.getNodeParameter('trackingNumber', itemIndex), itemIndex);
+	const callbackUrl = parseCallbackUrl.call(this, this.getNodeParameter('callbackUrl', itemIndex), itemIndex);
+	const phone = normalisePhone(this.getNodeParameter('phone', itemIndex, ''));
+	const options = readOptions.call(this, itemIndex);
+	const text = (name: string) => String(options[name] ?? '').trim();
+
+	if (carrierChoice !== AUTO_DETECT) {
+		assertPhoneIfRequired(node, carrierChoice, phone, itemIndex);
+	}
+	if (text('resultDetail') === '8' && text('to') === '') {
+		throw new NodeOperationError(node, 'Result Detail “Arrival Estimate” needs the To option', {
+			itemIndex,
+			description: 'Kuaidi100 estimates arrival only with a destination. Add To, for example 北京市朝阳区.',
+		});
+	}
+	const warnings = callbackUrlWarnings(callbackUrl);
+	for (const warning of warnings) {
+		this.logger.warn(warning, { itemIndex });
+	}
+
+	// One place maps the node's names to Kuaidi100's keys; the credential adds `key` and `parameters.salt`.
+	const parameters: Record<string, string> = { callbackurl: callbackUrl.href };
+	if (carrierChoice === AUTO_DETECT) parameters.autoCom = '1';
+	if (phone) parameters.phone = phone;
+	if (text('resultDetail')) parameters.resultv2 = text('resultDetail');
+	if (options.interCom === true) parameters.interCom = '1';
+	for (const name of ['departureCountry', 'departureCom', 'destinationCountry', 'destinationCom']) {
+		if (text(name)) parameters[name] = text(name);
+	}
+	const param: IDataObject = {
+		// Kuaidi100 requires an empty company when it detects the carrier itself.
+		company: carrierChoice === AUTO_DETECT ? '' : carrierChoice.code,
+		number: trackingNumber,
+		parameters,
+	};
+	if (text('from')) param.from = text('from');
+	if (text('to')) param.to = text('to');
+
+	const response = await callKuaidi100(this, 'subscribe', { form: { param: JSON.stringify(param) } }, settings, itemIndex);
+
+	const alreadySubscribed = !response.ok && response.failure.returnCode === ALREADY_SUBSCRIBED_CODE;
+	if (!response.ok && !(alreadySubscribed && options.whenAlreadySubscribed !== 'error')) {
+		throw failureError(node, 'subscribe', response.failure, itemIndex);
+	}
+	const body = response.ok ? (response.body as IDataObject) : response.failure;
+	return [
+		{
+			trackingNumber,
+			carrierCode: carrierChoice === AUTO_DETECT ? null : carrierChoice.code,
+			carrierDetection: carrierChoice === AUTO_DETECT ? 'kuaidi100' : null,
+			subscribed: true,
+			alreadySubscribed,
+			returnCode: String(body.returnCode ?? '200'),
+			message: typeof body.message === 'string' ? body.message : null,
+			callbackUrl: callbackUrl.href,
+			warnings,
+		},
+	];
+}

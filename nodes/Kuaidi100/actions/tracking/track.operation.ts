@@ -1,0 +1,281 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Carrier } from '../../helpers/carriers';
+import { failureError } from '../../helpers/errors';
+import type { EventOrder, WaybillContext } from '../../helpers/output';
+import { buildEventItems, buildNoInformationItem, buildShipmentItem } from '../../helpers/output';
+import { assertPhoneIfRequired, normalisePhone, normaliseTrackingNumber } from '../../helpers/validate';
+import { callKuaidi100 } from '../../transport';
+import type { Kuaidi100Response, RequestSettings } from '../../transport';
+import { detectCarriers } from '../carrier/detect.operation';
+import type { OperationContext } from '../common';
+import {
+	AUTO_DETECT,
+	carrierLocator,
+	phoneProperty,
+	readCarrier,
+	readOptions,
+	withRequestOptions,
+	trackingNumberProperty,
+} from '../common';
+
+/** How many detected carriers Track queries at most before it reports "no result". */
+export const MAX_CANDIDATES_TRIED = 3;
+
+/** Kuaidi100's answer for a number without scans, or one queried with the wrong carrier. */
+const NO_RESULT_CODE = '500';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Kuaidi100 locks a number for 24 hours after 48 queries within 24 hours. Query each number at most every 30 minutes (hourly is recommended), or use Subscribe with a Kuaidi100 Trigger to receive changes instead of polling.',
+		name: 'pollingNotice',
+		type: 'notice',
+		default: '',
+	},
+	carrierLocator(
+		'The carrier (快递公司) that issued the number. Choose Auto-detect to let Kuaidi100’s number recognition pick it (paid Kuaidi100 packages only).',
+	),
+	trackingNumberProperty,
+	phoneProperty,
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		default: 'events',
+		options: [
+			{
+				name: 'One Item per Event',
+				value: 'events',
+				description: 'Each tracking event becomes an item carrying the waybill’s status',
+			},
+			{
+				name: 'One Item per Tracking Number',
+				value: 'shipment',
+				description: 'The latest status on top and all events as an array',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: withRequestOptions([
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 广东省深圳市南山区',
+				description: 'Origin as province, city and district (省市区). Improves the delivered-state accuracy.',
+			},
+			{
+				displayName: 'To',
+				name: 'to',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 北京市朝阳区',
+				description: 'Destination as province, city and district (省市区). Required for the arrival estimate.',
+			},
+			{
+				displayName: 'Result Detail',
+				name: 'resultDetail',
+				type: 'options',
+				default: '',
+				description: 'How much Kuaidi100 adds to each event (resultv2)',
+				options: [
+					{ name: 'None', value: '', description: 'Time and text of each event only' },
+					{ name: 'Area Parsing', value: '1', description: 'Adds the area code, area name and basic status of each event (resultv2=1)' },
+					{
+						name: 'Advanced Status',
+						value: '4',
+						description: 'Adds advanced status codes, area coordinates and the route summary (resultv2=4)',
+					},
+					{
+						name: 'Arrival Estimate',
+						value: '8',
+						description: 'Adds the estimated arrival time and predicted route; needs To (resultv2=8)',
+					},
+				],
+			},
+			{
+				displayName: 'Event Order',
+				name: 'order',
+				type: 'options',
+				default: 'desc',
+				options: [
+					{ name: 'Newest First', value: 'desc' },
+					{ name: 'Oldest First', value: 'asc' },
+				],
+			},
+			{
+				displayName: 'Language',
+				name: 'lang',
+				type: 'options',
+				default: 'zh',
+				description: 'Language of the event texts (lang)',
+				options: [
+					{ name: 'Chinese', value: 'zh' },
+					{ name: 'English', value: 'en' },
+				],
+			},
+			{
+				displayName: 'When There Are No Events',
+				name: 'whenNoEvents',
+				type: 'options',
+				default: 'outputItem',
+				description:
+					'What to do when Kuaidi100 has no scans for the number yet (an empty trace, or returnCode 500 “查询无结果”)',
+				options: [
+					{
+						name: 'Output One Item',
+						value: 'outputItem',
+						description: 'Output an item with status no_information so the workflow can branch on it',
+					},
+					{ name: 'Fail', value: 'error', description: 'Treat it as an error of this item' },
+					{ name: 'Output Nothing', value: 'outputNothing', description: 'Output no item for this number' },
+				],
+			},
+			{
+				displayName: 'Try Next Detected Carrier',
+				name: 'tryNextCandidate',
+				type: 'boolean',
+				default: true,
+				description: `Whether Auto-detect queries the next detected carrier (up to ${MAX_CANDIDATES_TRIED} in all) when the first has no result for the number`,
+			},
+		]),
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['tracking'], operation: ['track'] } },
+	properties,
+);
+
+interface TrackRequest {
+	trackingNumber: string;
+	phone: string;
+	from: string;
+	to: string;
+	resultDetail: string;
+	order: EventOrder;
+	lang: string;
+}
+
+/** Builds the `param` JSON in one place, mapping the node's names to Kuaidi100's keys. */
+function queryParam(carrier: Carrier, request: TrackRequest): string {
+	const param: Record<string, string> = { com: carrier.code, num: request.trackingNumber };
+	if (request.phone) param.phone = request.phone;
+	if (request.from) param.from = request.from;
+	if (request.to) param.to = request.to;
+	if (request.resultDetail) param.resultv2 = request.resultDetail;
+	param.order = request.order;
+	if (request.lang !== 'zh') param.lang = request.lang;
+	return JSON.stringify(param);
+}
+
+function isNoResult(response: Kuaidi100Response): boolean {
+	if (!response.ok) {
+		return response.failure.returnCode === NO_RESULT_CODE;
+	}
+	const data = (response.body as IDataObject).data;
+	return !Array.isArray(data) || data.length === 0;
+}
+
+async function queryCarrier(
+	this: IExecuteFunctions,
+	carrier: Carrier,
+	request: TrackRequest,
+	settings: RequestSettings,
+	itemIndex: number,
+): Promise<Kuaidi100Response> {
+	assertPhoneIfRequired(this.getNode(), carrier, request.phone, itemIndex);
+	const form = { param: queryParam(carrier, request) };
+	return await callKuaidi100(this, 'query', { form }, settings, itemIndex);
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ settings }: OperationContext,
+): Promise<IDataObject[]> {
+	const node = this.getNode();
+	const carrierChoice = readCarrier.call(this, itemIndex);
+	const trackingNumber = normaliseTrackingNumber(node, this.getNodeParameter('trackingNumber', itemIndex), itemIndex);
+	const phone = normalisePhone(this.getNodeParameter('phone', itemIndex, ''));
+	const output = this.getNodeParameter('output', itemIndex, 'events') as 'events' | 'shipment';
+	const options = readOptions.call(this, itemIndex);
+	const request: TrackRequest = {
+		trackingNumber,
+		phone,
+		from: String(options.from ?? '').trim(),
+		to: String(options.to ?? '').trim(),
+		resultDetail: String(options.resultDetail ?? ''),
+		order: options.order === 'asc' ? 'asc' : 'desc',
+		lang: String(options.lang ?? 'zh'),
+	};
+	const whenNoEvents = String(options.whenNoEvents ?? 'outputItem');
+
+	if (request.resultDetail === '8' && request.to === '') {
+		throw new NodeOperationError(node, 'Result Detail “Arrival Estimate” needs the To option', {
+			itemIndex,
+			description: 'Kuaidi100 estimates arrival only with a destination. Add To, for example 北京市朝阳区.',
+		});
+	}
+
+	let carriers: Carrier[];
+	let candidates: Carrier[] | null = null;
+	if (carrierChoice === AUTO_DETECT) {
+		const detected = await detectCarriers.call(this, trackingNumber, settings, itemIndex);
+		if (detected.length === 0) {
+			throw new NodeOperationError(node, `Kuaidi100 could not detect the carrier of “${trackingNumber}”`, {
+				itemIndex,
+				description: 'Select the carrier instead of Auto-detect, for example yuantong.',
+			});
+		}
+		candidates = detected.map((entry) => entry.carrier);
+		const tried = options.tryNextCandidate === false ? 1 : MAX_CANDIDATES_TRIED;
+		carriers = candidates.slice(0, tried);
+	} else {
+		carriers = [carrierChoice];
+	}
+
+	// Query the carriers in turn until one has a result; with a fixed carrier there is only one.
+	let carrier = carriers[0];
+	let response = await queryCarrier.call(this, carrier, request, settings, itemIndex);
+	for (const next of carriers.slice(1)) {
+		if (!isNoResult(response)) {
+			break;
+		}
+		this.logger.debug('No result yet, trying the next detected carrier', { itemIndex, carrierCode: next.code });
+		const nextResponse = await queryCarrier.call(this, next, request, settings, itemIndex);
+		if (!isNoResult(nextResponse)) {
+			carrier = next;
+			response = nextResponse;
+		}
+	}
+
+	const waybill: WaybillContext = { carrier, trackingNumber, candidates };
+	if (isNoResult(response)) {
+		const message = response.ok ? 'Kuaidi100 has no tracking events for this number yet' : response.failure.message;
+		if (whenNoEvents === 'outputNothing') {
+			return [];
+		}
+		if (whenNoEvents === 'error') {
+			throw failureError(node, 'query', { returnCode: NO_RESULT_CODE, message }, itemIndex);
+		}
+		return [buildNoInformationItem(waybill, message, output === 'shipment' ? 'shipment' : 'event')];
+	}
+	if (!response.ok) {
+		throw failureError(node, 'query', response.failure, itemIndex);
+	}
+
+	const body = response.body as IDataObject;
+	return output === 'shipment'
+		? [buildShipmentItem(body, waybill, request.order)]
+		: buildEventItems(body, waybill, request.order);
+}

@@ -1,0 +1,155 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Carrier } from './carriers';
+import { NO_INFORMATION, eventStatus, statusFromCode } from './status';
+import { toBeijingIso } from './time';
+
+/** What the output knows about the waybill besides Kuaidi100's body. */
+export interface WaybillContext {
+	carrier: Carrier;
+	trackingNumber: string;
+	/** Carriers that detection proposed, best first; null when the user chose the carrier. */
+	candidates: Carrier[] | null;
+}
+
+export type EventOrder = 'desc' | 'asc';
+
+function text(value: unknown): string | null {
+	if (value === undefined || value === null) {
+		return null;
+	}
+	return typeof value === 'string' ? value : String(value);
+}
+
+function carrierSummary(carrier: Carrier): IDataObject {
+	return { code: carrier.code, name: carrier.nameZh, nameEn: carrier.nameEn };
+}
+
+function waybillFields(context: WaybillContext): IDataObject {
+	return {
+		trackingNumber: context.trackingNumber,
+		carrierCode: context.carrier.code,
+		carrierName: context.carrier.nameZh,
+		carrierNameEn: context.carrier.nameEn,
+		carrierCandidates: context.candidates ? context.candidates.map(carrierSummary) : null,
+	};
+}
+
+/** Index of the newest event: Kuaidi100 sorts `data` by the requested order. */
+function latestIndex(count: number, order: EventOrder): number {
+	return order === 'asc' ? count - 1 : 0;
+}
+
+/** Converts one entry of Kuaidi100's `data` array into the event fields of an item. */
+export function eventFields(event: IDataObject, index: number, isLatest: boolean): IDataObject {
+	const timeRaw = text(event.time);
+	const ftime = text(event.ftime);
+	return {
+		eventIndex: index,
+		isLatest,
+		time: toBeijingIso(ftime ?? timeRaw) ?? toBeijingIso(timeRaw),
+		timeRaw,
+		ftime,
+		context: text(event.context),
+		eventStatusCode: text(event.statusCode),
+		eventStatusName: text(event.status),
+		eventStatus: eventStatus(event.statusCode, event.status),
+		areaCode: text(event.areaCode),
+		areaName: text(event.areaName),
+		areaCenter: text(event.areaCenter),
+		areaPinYin: text(event.areaPinYin),
+		location: text(event.location),
+	};
+}
+
+function shipmentFields(body: IDataObject, eventCount: number): IDataObject {
+	const state = text(body.state);
+	return {
+		state,
+		status: eventCount === 0 ? NO_INFORMATION : statusFromCode(state),
+		isSigned: text(body.ischeck) === '1',
+		eventCount,
+	};
+}
+
+function events(body: IDataObject): IDataObject[] {
+	return Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+}
+
+/** Builds one item per tracking event, in the order Kuaidi100 returned them. */
+export function buildEventItems(body: IDataObject, context: WaybillContext, order: EventOrder): IDataObject[] {
+	const data = events(body);
+	const waybill = waybillFields(context);
+	const shipment = shipmentFields(body, data.length);
+	const latest = latestIndex(data.length, order);
+	return data.map((event, index) => ({
+		...waybill,
+		...shipment,
+		...eventFields(event, index, index === latest),
+		message: null,
+	}));
+}
+
+/** Builds one item for the whole waybill, with its events as an array and the latest status on top. */
+export function buildShipmentItem(body: IDataObject, context: WaybillContext, order: EventOrder): IDataObject {
+	const data = events(body);
+	const latest = latestIndex(data.length, order);
+	const eventList = data.map((event, index) => eventFields(event, index, index === latest));
+	const latestEvent = eventList[latest] ?? null;
+	return {
+		...waybillFields(context),
+		...shipmentFields(body, data.length),
+		latestTime: latestEvent?.time ?? null,
+		latestContext: latestEvent?.context ?? null,
+		latestEventStatus: latestEvent?.eventStatus ?? null,
+		message: null,
+		arrivalTime: toBeijingIso(body.arrivalTime),
+		arrivalTimeRaw: text(body.arrivalTime),
+		totalTime: text(body.totalTime),
+		remainTime: text(body.remainTime),
+		routeInfo: (body.routeInfo as IDataObject | undefined) ?? null,
+		isLoop: typeof body.isLoop === 'boolean' ? body.isLoop : typeof body.loop === 'boolean' ? body.loop : null,
+		predictedRoute: Array.isArray(body.predictedRoute) ? body.predictedRoute : null,
+		courierInfo: (body.courierInfo as IDataObject | undefined) ?? null,
+		events: eventList,
+	};
+}
+
+const EMPTY_EVENT = eventFields({}, 0, false);
+
+/**
+ * Builds the item that stands in for a waybill without scans, so a workflow
+ * can branch on `status` = `no_information` instead of silently stopping.
+ */
+export function buildNoInformationItem(
+	context: WaybillContext,
+	message: string,
+	shape: 'event' | 'shipment',
+): IDataObject {
+	const base = {
+		...waybillFields(context),
+		state: null,
+		status: NO_INFORMATION,
+		isSigned: false,
+		eventCount: 0,
+	};
+	if (shape === 'shipment') {
+		return {
+			...base,
+			latestTime: null,
+			latestContext: null,
+			latestEventStatus: null,
+			message,
+			arrivalTime: null,
+			arrivalTimeRaw: null,
+			totalTime: null,
+			remainTime: null,
+			routeInfo: null,
+			isLoop: null,
+			predictedRoute: null,
+			courierInfo: null,
+			events: [],
+		};
+	}
+	return { ...base, ...EMPTY_EVENT, eventIndex: null, isLatest: false, message };
+}

@@ -1,0 +1,228 @@
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+
+import { CredentialFieldError } from '../helpers/credentialErrors';
+import type { Kuaidi100Failure } from '../helpers/errors';
+import { endpointUrl } from './endpoints';
+import type { EndpointName } from './endpoints';
+import type { RateLimiter } from './rateLimiter';
+
+export interface RequestSettings {
+	/** Milliseconds to wait for one response before it counts as a timeout. */
+	timeoutMs: number;
+	/** Extra attempts after a transient failure; 0 sends each request once. */
+	retries: number;
+	/** Backoff before the first retry in milliseconds; each further retry doubles it. */
+	retryDelayMs: number;
+	limiter: RateLimiter;
+}
+
+export interface Kuaidi100Request {
+	/** Form fields; the credential adds the authentication and encodes the form. */
+	form?: Record<string, string>;
+	qs?: Record<string, string>;
+}
+
+export type Kuaidi100Response =
+	| { ok: true; body: IDataObject | IDataObject[]; attempts: number }
+	| { ok: false; failure: Kuaidi100Failure; attempts: number };
+
+const MAX_RETRY_DELAY_MS = 30_000;
+const BODY_PREVIEW_LENGTH = 120;
+
+/** A failure that another attempt may fix: the network, a timeout, HTTP 5xx or Kuaidi100 busy (502). */
+class TransientFailure extends Error {
+	constructor(
+		message: string,
+		readonly description: string,
+		readonly httpCode?: number,
+		readonly failure?: Kuaidi100Failure,
+	) {
+		super(message);
+	}
+}
+
+function preview(body: string): string {
+	const flat = body.replace(/\s+/g, ' ').trim();
+	return flat.length > BODY_PREVIEW_LENGTH ? `${flat.slice(0, BODY_PREVIEW_LENGTH)}…` : flat;
+}
+
+function failureOf(body: unknown): Kuaidi100Failure | undefined {
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		return undefined;
+	}
+	const { returnCode, result, message } = body as IDataObject;
+	const code = returnCode === undefined || returnCode === null ? '' : String(returnCode);
+	if (result === false || (code !== '' && code !== '200')) {
+		return { returnCode: code || 'unknown', message: typeof message === 'string' ? message : '' };
+	}
+	return undefined;
+}
+
+/**
+ * Describes a network-level error by its code only. The request behind it
+ * carries the key (detection) or the customer and sign (query), so neither the
+ * library's message nor its request details may reach an item or a log.
+ */
+function describeNetworkError(error: unknown, timeoutMs: number): TransientFailure {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	let code: string | undefined;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const candidate = (current as { code?: unknown }).code;
+		if (typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate)) {
+			code = candidate;
+			break;
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+		return new TransientFailure(
+			`Kuaidi100 did not respond within ${timeoutMs} ms`,
+			'Increase the Request Timeout option, or try again later.',
+		);
+	}
+	return new TransientFailure(
+		`Could not reach Kuaidi100 (${code ?? 'network error'})`,
+		'Check that the n8n host can reach Kuaidi100, or the API Base URL of the credential if one is set.',
+	);
+}
+
+function credentialFieldError(error: unknown): CredentialFieldError | undefined {
+	for (let current = error, depth = 0; current && depth < 4; depth++) {
+		if (current instanceof CredentialFieldError) {
+			return current;
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/**
+ * Sends one attempt. Returns the parsed body, or the transient failure that a
+ * retry may fix; throws for everything a retry cannot fix.
+ */
+async function sendOnce(
+	context: IExecuteFunctions,
+	endpoint: EndpointName,
+	request: Kuaidi100Request,
+	settings: RequestSettings,
+	itemIndex: number,
+): Promise<{ body: IDataObject | IDataObject[] } | { transient: TransientFailure }> {
+	const options: IHttpRequestOptions = {
+		method: 'POST',
+		url: endpointUrl(endpoint),
+		qs: request.qs,
+		body: request.form ?? {},
+		timeout: settings.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// Parse here rather than in the HTTP library, so that a non-JSON body
+		// becomes a clear error instead of a string mistaken for data.
+		json: false,
+		encoding: 'text',
+	};
+
+	let response: { statusCode: number; body: unknown };
+	try {
+		response = await context.helpers.httpRequestWithAuthentication.call(context, 'kuaidi100Api', options);
+	} catch (error) {
+		const fieldError = credentialFieldError(error);
+		if (fieldError) {
+			throw new NodeOperationError(context.getNode(), fieldError.message, {
+				itemIndex,
+				description: 'Open the Kuaidi100 credential and correct the field named above.',
+			});
+		}
+		return { transient: describeNetworkError(error, settings.timeoutMs) };
+	}
+
+	const text = typeof response.body === 'string' ? response.body : String(response.body ?? '');
+	if (response.statusCode >= 500) {
+		return {
+			transient: new TransientFailure(
+				`Unexpected response from Kuaidi100 (HTTP ${response.statusCode}, body starts with “${preview(text)}”)`,
+				'Kuaidi100 or a proxy in between failed. Try again later.',
+				response.statusCode,
+			),
+		};
+	}
+
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		body = undefined;
+	}
+	if (response.statusCode >= 300 || body === null || typeof body !== 'object') {
+		throw new NodeApiError(
+			context.getNode(),
+			{ httpCode: String(response.statusCode) } as JsonObject,
+			{
+				message: `Unexpected response from Kuaidi100 (HTTP ${response.statusCode}, body starts with “${preview(text)}”)`,
+				description:
+					'Kuaidi100 answered with something other than its JSON format. If the credential sets an API Base URL, check that it points at a Kuaidi100-compatible server.',
+				httpCode: String(response.statusCode),
+				itemIndex,
+			},
+		);
+	}
+
+	const failure = failureOf(body);
+	if (failure?.returnCode === '502') {
+		return { transient: new TransientFailure('Kuaidi100 is busy', '', undefined, failure) };
+	}
+	return { body: body as IDataObject | IDataObject[] };
+}
+
+/**
+ * Sends one request to Kuaidi100 through the credential's authentication,
+ * retrying transient failures with exponential backoff and jitter. Returns the
+ * body on success and Kuaidi100's failure (returnCode and message) otherwise;
+ * throws for transport errors once the retries are used up.
+ */
+export async function callKuaidi100(
+	context: IExecuteFunctions,
+	endpoint: EndpointName,
+	request: Kuaidi100Request,
+	settings: RequestSettings,
+	itemIndex: number,
+): Promise<Kuaidi100Response> {
+	for (let attempt = 1; ; attempt++) {
+		await settings.limiter.acquire();
+		const result = await sendOnce(context, endpoint, request, settings, itemIndex);
+		if ('body' in result) {
+			const failure = failureOf(result.body);
+			return failure
+				? { ok: false, failure, attempts: attempt }
+				: { ok: true, body: result.body, attempts: attempt };
+		}
+
+		const { transient } = result;
+		if (attempt > settings.retries) {
+			if (transient.failure) {
+				return { ok: false, failure: transient.failure, attempts: attempt };
+			}
+			throw new NodeApiError(context.getNode(), {} as JsonObject, {
+				message: transient.message,
+				description: `${transient.description} Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}.`,
+				httpCode: transient.httpCode === undefined ? undefined : String(transient.httpCode),
+				itemIndex,
+			});
+		}
+
+		const delay = Math.min(MAX_RETRY_DELAY_MS, settings.retryDelayMs * 2 ** (attempt - 1));
+		// Equal jitter: half the delay is fixed and half random, so a batch of
+		// throttled requests does not come back in lockstep.
+		const jittered = delay / 2 + Math.random() * (delay / 2);
+		context.logger.debug('Retrying Kuaidi100 request after a transient failure', {
+			endpoint,
+			itemIndex,
+			attempt,
+			reason: transient.message,
+			delayMs: Math.round(jittered),
+		});
+		await sleep(jittered);
+	}
+}

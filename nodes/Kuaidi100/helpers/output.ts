@@ -153,3 +153,19 @@ export function buildNoInformationItem(
 	}
 	return { ...base, ...EMPTY_EVENT, eventIndex: null, isLatest: false, message };
 }
+
+/**
+ * Builds one event-shaped item that carries the waybill's state but no event,
+ * for a push that has no event to list (none at all, or none not seen before).
+ * `status` is `no_information` when `body` has no events.
+ */
+export function buildStatusItem(body: IDataObject, context: WaybillContext, message: string): IDataObject {
+	return {
+		...waybillFields(context),
+		...shipmentFields(body, events(body).length),
+		...EMPTY_EVENT,
+		eventIndex: null,
+		isLatest: false,
+		message,
+	};
+}

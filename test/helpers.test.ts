@@ -8,7 +8,7 @@ import { eventStatus, statusFromCode } from '../nodes/Kuaidi100/helpers/status';
 import { toBeijingIso } from '../nodes/Kuaidi100/helpers/time';
 import { normalisePhone } from '../nodes/Kuaidi100/helpers/validate';
 
-/** The documented formula, written independently of the code under test. */
+/** Computes the documented MD5 formula independently of the code under test. */
 function md5Upper(text: string): string {
 	return createHash('md5').update(Buffer.from(text, 'utf8')).digest('hex').toUpperCase();
 }

@@ -5,7 +5,7 @@
  *   npm run track -- --carrier yuantong --number YT7100000000001
  *
  * Without KUAIDI100_CUSTOMER and KUAIDI100_KEY in the environment it starts the
- * local Kuaidi100 sandbox and tracks one of its fake waybills; with both set it
+ * local Kuaidi100 sandbox and tracks one of its fake waybills. With both set, it
  * calls the real Kuaidi100 API. Further flags: --phone, --output events|shipment,
  * --result-detail 1|4|8, --order desc|asc, --lang zh|en, --from, --to.
  */

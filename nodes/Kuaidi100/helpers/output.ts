@@ -4,7 +4,7 @@ import type { Carrier } from './carriers';
 import { NO_INFORMATION, eventStatus, statusFromCode } from './status';
 import { toBeijingIso } from './time';
 
-/** What the output knows about the waybill besides Kuaidi100's body. */
+/** Waybill facts that the output needs besides Kuaidi100's body. */
 export interface WaybillContext {
 	carrier: Carrier;
 	trackingNumber: string;
@@ -90,6 +90,14 @@ export function buildEventItems(body: IDataObject, context: WaybillContext, orde
 	}));
 }
 
+/** Reads `isLoop`; one published push sample names the flag `loop` instead. */
+function loopFlag(body: IDataObject): boolean | null {
+	if (typeof body.isLoop === 'boolean') {
+		return body.isLoop;
+	}
+	return typeof body.loop === 'boolean' ? body.loop : null;
+}
+
 /** Builds one item for the whole waybill, with its events as an array and the latest status on top. */
 export function buildShipmentItem(body: IDataObject, context: WaybillContext, order: EventOrder): IDataObject {
 	const data = events(body);
@@ -108,7 +116,7 @@ export function buildShipmentItem(body: IDataObject, context: WaybillContext, or
 		totalTime: text(body.totalTime),
 		remainTime: text(body.remainTime),
 		routeInfo: (body.routeInfo as IDataObject | undefined) ?? null,
-		isLoop: typeof body.isLoop === 'boolean' ? body.isLoop : typeof body.loop === 'boolean' ? body.loop : null,
+		isLoop: loopFlag(body),
 		predictedRoute: Array.isArray(body.predictedRoute) ? body.predictedRoute : null,
 		courierInfo: (body.courierInfo as IDataObject | undefined) ?? null,
 		events: eventList,
@@ -118,7 +126,7 @@ export function buildShipmentItem(body: IDataObject, context: WaybillContext, or
 const EMPTY_EVENT = eventFields({}, 0, false);
 
 /**
- * Builds the item that stands in for a waybill without scans, so a workflow
+ * Builds the item that replaces the events of a waybill without scans, so a workflow
  * can branch on `status` = `no_information` instead of silently stopping.
  */
 export function buildNoInformationItem(

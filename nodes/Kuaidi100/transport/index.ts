@@ -204,12 +204,16 @@ export async function callKuaidi100(
 			if (transient.failure) {
 				return { ok: false, failure: transient.failure, attempts: attempt };
 			}
-			throw new NodeApiError(context.getNode(), {} as JsonObject, {
+			const error = new NodeApiError(context.getNode(), {} as JsonObject, {
 				message: transient.message,
 				description: `${transient.description} Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}.`,
 				httpCode: transient.httpCode === undefined ? undefined : String(transient.httpCode),
 				itemIndex,
 			});
+			// NodeApiError swaps a message naming a Node.js error code (ECONNREFUSED) for a generic
+			// text that does not say which service failed, so the message is set again.
+			error.message = transient.message;
+			throw error;
 		}
 
 		const delay = Math.min(MAX_RETRY_DELAY_MS, settings.retryDelayMs * 2 ** (attempt - 1));

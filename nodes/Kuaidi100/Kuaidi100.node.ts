@@ -166,17 +166,24 @@ function withItemIndex(context: IExecuteFunctions, error: Error, itemIndex: numb
 	return new NodeOperationError(context.getNode(), error, { itemIndex });
 }
 
+/**
+ * Builds the Continue On Fail item of a failed input item. n8n-core 2.41 replaces the JSON of
+ * any item that carries `error` with `{ error }`, and routes an item without `error` to the
+ * error output only when its JSON keys are among error, message and details. So the item
+ * carries no `error` and keeps the hint and Kuaidi100's answer under `details`.
+ */
 function errorItem(context: IExecuteFunctions, error: Error, itemIndex: number): INodeExecutionData {
 	const nodeError = withItemIndex(context, error, itemIndex) as NodeOperationError;
-	const details = nodeError.context ?? {};
+	const errorContext = nodeError.context ?? {};
 	return {
 		json: {
 			error: nodeError.message,
-			description: nodeError.description ?? null,
-			returnCode: (details.returnCode as string | undefined) ?? null,
-			kuaidi100Message: (details.kuaidi100Message as string | undefined) ?? null,
+			details: {
+				description: nodeError.description ?? null,
+				returnCode: (errorContext.returnCode as string | undefined) ?? null,
+				kuaidi100Message: (errorContext.kuaidi100Message as string | undefined) ?? null,
+			},
 		},
-		error: nodeError,
 		pairedItem: { item: itemIndex },
 	};
 }

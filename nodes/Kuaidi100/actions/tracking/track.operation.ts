@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Carrier } from '../../helpers/carriers';
-import { failureError } from '../../helpers/errors';
+import { failureError, isLockedNumberFailure } from '../../helpers/errors';
 import type { EventOrder, WaybillContext } from '../../helpers/output';
 import { buildEventItems, buildNoInformationItem, buildShipmentItem } from '../../helpers/output';
 import { assertPhoneIfRequired, normalisePhone, normaliseTrackingNumber } from '../../helpers/validate';
@@ -180,7 +180,9 @@ function queryParam(carrier: Carrier, request: TrackRequest): string {
 
 function isNoResult(response: Kuaidi100Response): boolean {
 	if (!response.ok) {
-		return response.failure.returnCode === NO_RESULT_CODE;
+		// A locked number may come with returnCode 500 too, but it hides events that exist, so it
+		// must fail instead of passing as "no scans yet".
+		return response.failure.returnCode === NO_RESULT_CODE && !isLockedNumberFailure(response.failure);
 	}
 	const data = (response.body as IDataObject).data;
 	return !Array.isArray(data) || data.length === 0;

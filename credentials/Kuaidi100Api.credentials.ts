@@ -203,6 +203,18 @@ export class Kuaidi100Api implements ICredentialType {
 					message: 'Kuaidi100 is busy (returnCode 502). Try the test again in a minute.',
 				},
 			},
+			{
+				// Every Kuaidi100 answer, success or failure, is JSON with a `message`. n8n hands a
+				// body it cannot parse (an HTML page, truncated JSON) to the rules as a string, where
+				// `message` is undefined as well, so without this rule such a server would pass.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'message',
+					value: undefined,
+					message:
+						'The server did not answer like Kuaidi100: the response is not JSON with a message field. If the credential sets an API Base URL, check that it points at a Kuaidi100-compatible server.',
+				},
+			},
 		],
 	};
 }

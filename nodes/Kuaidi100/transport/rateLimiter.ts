@@ -1,33 +1,43 @@
 import { sleep } from 'n8n-workflow';
 
 /**
- * Token bucket shared by all requests of one node execution. A caller that
- * finds the bucket empty reserves the next token and sleeps until it is due,
- * so concurrent callers are spaced evenly instead of polling.
+ * Rate limit shared by all requests of one node execution, retries included.
+ * It is a token bucket with a capacity of one token, so requests leave at
+ * least 1 / `perSecond` seconds apart. A bucket as deep as the rate would let
+ * a second's worth leave at once and the next second's right after it, twice
+ * the limit within one second.
+ *
+ * Callers queue in order. Each waits for the one before it to leave and then
+ * for the interval since that departure, measured when the timer fires. So a
+ * stalled event loop that wakes several sleepers late delays the queue
+ * instead of letting them leave together.
  */
 export class RateLimiter {
-	private tokens: number;
+	private readonly intervalMs: number;
 
-	private updatedAt = Date.now();
+	/** Resolves when the caller queued last has left. */
+	private queueTail: Promise<void> = Promise.resolve();
 
-	private readonly capacity: number;
+	/** Epoch milliseconds of the latest departure. */
+	private lastDepartureAt = Number.NEGATIVE_INFINITY;
 
 	/** `perSecond` of 0 or less disables limiting. */
-	constructor(private readonly perSecond: number) {
-		this.capacity = Math.max(1, perSecond);
-		this.tokens = this.capacity;
+	constructor(perSecond: number) {
+		this.intervalMs = perSecond > 0 ? 1000 / perSecond : 0;
 	}
 
 	async acquire(): Promise<void> {
-		if (this.perSecond <= 0) {
+		if (this.intervalMs === 0) {
 			return;
 		}
-		const now = Date.now();
-		this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
-		this.updatedAt = now;
-		this.tokens -= 1;
-		if (this.tokens < 0) {
-			await sleep((-this.tokens / this.perSecond) * 1000);
-		}
+		const turn = this.queueTail.then(async () => {
+			const waitMs = this.lastDepartureAt + this.intervalMs - Date.now();
+			if (waitMs > 0) {
+				await sleep(waitMs);
+			}
+			this.lastDepartureAt = Date.now();
+		});
+		this.queueTail = turn;
+		await turn;
 	}
 }

@@ -170,7 +170,7 @@ function withItemIndex(context: IExecuteFunctions, error: Error, itemIndex: numb
  * Builds the Continue On Fail item of a failed input item. n8n-core 2.41 replaces the JSON of
  * any item that carries `error` with `{ error }`, and routes an item without `error` to the
  * error output only when its JSON keys are among error, message and details. So the item
- * carries no `error` and keeps the hint and Kuaidi100's answer under `details`.
+ * carries no `error` and keeps the hint and Kuaidi100's response under `details`.
  */
 function errorItem(context: IExecuteFunctions, error: Error, itemIndex: number): INodeExecutionData {
 	const nodeError = withItemIndex(context, error, itemIndex) as NodeOperationError;

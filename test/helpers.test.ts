@@ -132,14 +132,26 @@ describe('callback URL warnings', () => {
 		expect(warningsFor('http://n8n.example.com/webhook-test/abc/kuaidi100').join(' ')).toContain('/webhook-test/');
 	});
 
-	it.each(['http://localhost:5678/webhook/x', 'http://127.0.0.1/webhook/x', 'http://[::1]:5678/webhook/x'])(
+	it.each([
+		'http://localhost:5678/webhook/x',
+		'http://localhost.:5678/webhook/x',
+		'http://127.0.0.1/webhook/x',
+		'http://[::1]:5678/webhook/x',
+		'http://[::ffff:127.0.0.1]/webhook/x',
+	])(
 		'warns about loopback %s',
 		(url) => {
 			expect(warningsFor(url).join(' ')).toContain('WEBHOOK_URL');
 		},
 	);
 
-	it.each(['http://10.1.2.3/webhook/x', 'http://172.20.0.5/webhook/x', 'http://192.168.1.10/webhook/x'])(
+	it.each([
+		'http://10.1.2.3/webhook/x',
+		'http://172.20.0.5/webhook/x',
+		'http://192.168.1.10/webhook/x',
+		'http://100.64.0.7/webhook/x',
+		'http://[fd00::1]/webhook/x',
+	])(
 		'warns about private address %s',
 		(url) => {
 			expect(warningsFor(url).join(' ')).toContain('private address');

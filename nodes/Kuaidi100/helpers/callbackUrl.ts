@@ -5,7 +5,7 @@
  */
 export function callbackUrlWarnings(callbackUrl: URL): string[] {
 	const warnings: string[] = [];
-	const host = callbackUrl.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	const host = plainHost(callbackUrl.hostname);
 
 	if (callbackUrl.pathname.includes('/webhook-test/')) {
 		warnings.push(
@@ -29,11 +29,34 @@ export function callbackUrlWarnings(callbackUrl: URL): string[] {
 	return warnings;
 }
 
+/**
+ * Lower-cases a URL host without IPv6 brackets or a trailing dot, and turns an
+ * IPv4-mapped IPv6 address (which WHATWG URLs print as ::ffff:7f00:1) back into
+ * dotted IPv4.
+ */
+function plainHost(hostname: string): string {
+	const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+	const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+	if (!mapped) {
+		return host.replace(/^::ffff:/, '');
+	}
+	const high = parseInt(mapped[1], 16);
+	const low = parseInt(mapped[2], 16);
+	return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
 function isPrivateAddress(host: string): boolean {
 	const octets = host.split('.').map(Number);
 	if (octets.length === 4 && octets.every((octet) => Number.isInteger(octet) && octet >= 0 && octet <= 255)) {
 		const [a, b] = octets;
-		return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+		// RFC 1918 ranges, link-local, and carrier-grade NAT (100.64.0.0/10).
+		return (
+			a === 10 ||
+			(a === 172 && b >= 16 && b <= 31) ||
+			(a === 192 && b === 168) ||
+			(a === 169 && b === 254) ||
+			(a === 100 && b >= 64 && b <= 127)
+		);
 	}
 	// IPv6 unique-local (fc00::/7) and link-local (fe80::/10) addresses.
 	return /^(f[cd][0-9a-f]{2}|fe[89ab][0-9a-f]):/i.test(host);

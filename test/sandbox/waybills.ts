@@ -411,15 +411,19 @@ export function findErrorTrigger(number: string): ErrorTrigger | undefined {
 	return ERROR_TRIGGERS.get(number);
 }
 
-/** `SIM` + 3-digit event count + at least 6 digits of serial, e.g. `SIM020000001` (20 events). */
-const SIM_NUMBER_PATTERN = /^SIM(\d{3})(\d{6,})$/;
+/**
+ * `SIM` + 3-digit event count + at least 6 digits of serial, e.g. `SIM020000001` (20 events), or
+ * `SIML` + 5-digit event count + serial for large waybills, e.g. `SIML10000000001` (10,000 events).
+ */
+const SIM_NUMBER_PATTERN = /^SIM(?:(\d{3})|L(\d{5}))(\d{6,})$/;
 
-/** Builds a synthetic number, e.g. `simNumber(20, 1)` -> `SIM020000001`. */
+/** Builds a synthetic number, e.g. `simNumber(20, 1)` -> `SIM020000001`, `simNumber(10000, 1)` -> `SIML10000000001`. */
 export function simNumber(eventCount: number, serial: number): string {
-	if (!Number.isInteger(eventCount) || eventCount < 0 || eventCount > 999) {
-		throw new RangeError(`eventCount must be an integer from 0 to 999, got ${eventCount}`);
+	if (!Number.isInteger(eventCount) || eventCount < 0 || eventCount > 99_999) {
+		throw new RangeError(`eventCount must be an integer from 0 to 99999, got ${eventCount}`);
 	}
-	return `SIM${String(eventCount).padStart(3, '0')}${String(serial).padStart(6, '0')}`;
+	const count = eventCount > 999 ? `L${String(eventCount).padStart(5, '0')}` : String(eventCount).padStart(3, '0');
+	return `SIM${count}${String(serial).padStart(6, '0')}`;
 }
 
 export function isSimNumber(number: string): boolean {
@@ -458,7 +462,7 @@ export function simWaybill(number: string, carrier: string): Waybill | undefined
 	const match = SIM_NUMBER_PATTERN.exec(number);
 	if (!match) return undefined;
 
-	const eventCount = Number(match[1]);
+	const eventCount = Number(match[1] ?? match[2]);
 	let seed = hashString(number);
 	const nextRandom = (): number => {
 		seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;

@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { Carrier } from '../../helpers/carriers';
 import { getCarrier } from '../../helpers/carriers';
@@ -74,17 +74,33 @@ export async function detectCarriers(
 		throw failureError(this.getNode(), 'detect', response.failure, itemIndex);
 	}
 
-	// Success is a JSON array; Kuaidi100 reports failures as an object, handled above.
-	const entries = Array.isArray(response.body) ? response.body : [];
+	// Success is a JSON array, and failures are objects with a returnCode (handled above). Any
+	// other object would read as "not recognised" and hide a wrong server, so it is an error.
+	if (!Array.isArray(response.body)) {
+		throw new NodeApiError(this.getNode(), {} as JsonObject, {
+			message: 'Unexpected response from Kuaidi100 carrier detection: a JSON object without returnCode instead of a list of candidates',
+			description:
+				'If the credential sets an API Base URL, check that it points at a Kuaidi100-compatible server.',
+			itemIndex,
+		});
+	}
 	const detected: DetectedCarrier[] = [];
-	for (const entry of entries) {
-		const carrier = candidateCarrier(entry);
+	for (const entry of response.body as unknown[]) {
+		if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+			continue;
+		}
+		const carrier = candidateCarrier(entry as IDataObject);
 		if (carrier && !detected.some((known) => known.carrier.code === carrier.code)) {
-			const lengthPre = Number(entry.lengthPre);
-			detected.push({ carrier, rank: detected.length + 1, lengthPre: Number.isFinite(lengthPre) ? lengthPre : null });
+			detected.push({ carrier, rank: detected.length + 1, lengthPre: lengthPreOf((entry as IDataObject).lengthPre) });
 		}
 	}
 	return detected;
+}
+
+/** Reads `lengthPre`, a number in Kuaidi100's documentation and a string in its Java SDK. */
+function lengthPreOf(value: unknown): number | null {
+	const length = typeof value === 'number' || (typeof value === 'string' && value.trim() !== '') ? Number(value) : NaN;
+	return Number.isFinite(length) ? length : null;
 }
 
 export async function execute(

@@ -204,7 +204,7 @@ export class Kuaidi100Api implements ICredentialType {
 				},
 			},
 			{
-				// Every Kuaidi100 answer, success or failure, is JSON with a `message`. n8n hands a
+				// Every Kuaidi100 response, success or failure, is JSON with a `message`. n8n hands a
 				// body it cannot parse (an HTML page, truncated JSON) to the rules as a string, where
 				// `message` is undefined as well, so without this rule such a server would pass.
 				type: 'responseSuccessBody',

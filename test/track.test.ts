@@ -280,6 +280,25 @@ describe('Track events output', () => {
 });
 
 describe('Track shipment output', () => {
+	test('courier info on request', async () => {
+		const [item] = await trackJson({ output: 'shipment', options: { courierInfo: true } });
+
+		expect(sentParam().needCourierInfo).toBe(true);
+		expect(item.courierInfo).toEqual({
+			pickupManName: '李师傅',
+			pickupManPhone: '13600002222',
+			deliveryManName: '王师傅',
+			deliveryManPhone: '13500001111',
+		});
+	});
+
+	test('courier info off by default', async () => {
+		const [item] = await trackJson({ output: 'shipment' });
+
+		expect(sentParam()).not.toHaveProperty('needCourierInfo');
+		expect(item.courierInfo).toBeNull();
+	});
+
 	test('latest status on top', async () => {
 		const [item, ...rest] = await trackJson({ output: 'shipment', options: { resultDetail: '4' } });
 

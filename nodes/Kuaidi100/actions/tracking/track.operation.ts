@@ -103,6 +103,14 @@ const properties: INodeProperties[] = [
 				],
 			},
 			{
+				displayName: 'Courier Info',
+				name: 'courierInfo',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether Kuaidi100 extracts the pickup and delivery courier’s name and phone from the events (needCourierInfo). They appear in the courierInfo field of One Item per Tracking Number output.',
+			},
+			{
 				displayName: 'Event Order',
 				name: 'order',
 				type: 'options',
@@ -164,6 +172,7 @@ interface TrackRequest {
 	resultDetail: string;
 	order: EventOrder;
 	lang: string;
+	courierInfo: boolean;
 }
 
 /** Builds the `param` JSON in one place, mapping the node's names to Kuaidi100's keys. */
@@ -175,7 +184,8 @@ function queryParam(carrier: Carrier, request: TrackRequest): string {
 	if (request.resultDetail) param.resultv2 = request.resultDetail;
 	param.order = request.order;
 	if (request.lang !== 'zh') param.lang = request.lang;
-	return JSON.stringify(param);
+	// needCourierInfo is the one boolean in param; Kuaidi100 documents it as a JSON boolean.
+	return JSON.stringify(request.courierInfo ? { ...param, needCourierInfo: true } : param);
 }
 
 function isNoResult(response: Kuaidi100Response): boolean {
@@ -219,6 +229,7 @@ export async function execute(
 		resultDetail: String(options.resultDetail ?? ''),
 		order: options.order === 'asc' ? 'asc' : 'desc',
 		lang: String(options.lang ?? 'zh'),
+		courierInfo: options.courierInfo === true,
 	};
 	const whenNoEvents = String(options.whenNoEvents ?? 'outputItem');
 

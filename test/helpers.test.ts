@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { callbackUrlWarnings } from '../nodes/Kuaidi100/helpers/callbackUrl';
 import { mapWithConcurrency } from '../nodes/Kuaidi100/helpers/batch';
-import { isLockedNumberFailure } from '../nodes/Kuaidi100/helpers/errors';
+import { explainFailure, isLockedNumberFailure } from '../nodes/Kuaidi100/helpers/errors';
 import { isValidPushSign, signPush, signQuery } from '../nodes/Kuaidi100/helpers/signing';
 import { eventStatus, statusFromCode } from '../nodes/Kuaidi100/helpers/status';
 import { toBeijingIso } from '../nodes/Kuaidi100/helpers/time';
@@ -207,5 +207,17 @@ describe('mapWithConcurrency', () => {
 		);
 		expect(started.length).toBeLessThan(10);
 		expect(started).toContain(3);
+	});
+});
+
+describe('failure explanations', () => {
+	it('treats 502 as busy on every endpoint', () => {
+		for (const endpoint of ['query', 'subscribe', 'detect'] as const) {
+			expect(explainFailure(endpoint, { returnCode: '502', message: '服务器繁忙' }).summary).toBe('Kuaidi100 is busy');
+		}
+	});
+
+	it('names unknown codes', () => {
+		expect(explainFailure('query', { returnCode: '999', message: '' }).summary).toContain('999');
 	});
 });

@@ -110,12 +110,18 @@ export function explainFailure(endpoint: EndpointName, failure: Kuaidi100Failure
 	if (endpoint === 'query' && isLockedNumberFailure(failure)) {
 		return { summary: 'Kuaidi100 locked this number for over-querying', hint: LOCK_HINT };
 	}
-	return (
-		ERRORS_BY_ENDPOINT[endpoint][failure.returnCode] ?? {
-			summary: `Kuaidi100 returned an unexpected return code ${failure.returnCode}`,
-			hint: 'See the return code table in the Kuaidi100 API documentation, or contact Kuaidi100 support with the message shown.',
-		}
-	);
+	const known = ERRORS_BY_ENDPOINT[endpoint][failure.returnCode];
+	if (known) {
+		return known;
+	}
+	// Only the query documents 502, but the transport treats it as busy on every endpoint.
+	if (failure.returnCode === '502') {
+		return { summary: 'Kuaidi100 is busy', hint: BUSY_HINT };
+	}
+	return {
+		summary: `Kuaidi100 returned an unexpected return code ${failure.returnCode}`,
+		hint: 'See the return code table in the Kuaidi100 API documentation, or contact Kuaidi100 support with the message shown.',
+	};
 }
 
 /** Builds the NodeApiError for a failure body, keeping Kuaidi100's own message (often Chinese) verbatim. */

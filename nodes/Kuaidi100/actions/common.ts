@@ -65,6 +65,51 @@ export const phoneProperty: INodeProperties = {
 		'Sender’s or recipient’s phone number, or its last 4 digits. Required for SF Express (shunfeng), SF Freight (shunfengkuaiyun) and ZTO (zhongtong); other carriers ignore it.',
 };
 
+export const fromOption: INodeProperties = {
+	displayName: 'From',
+	name: 'from',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 广东省深圳市南山区',
+	description: 'Origin as province, city and district (省市区). Kuaidi100 uses it to judge the delivered state more accurately.',
+};
+
+export const toOption: INodeProperties = {
+	displayName: 'To',
+	name: 'to',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 北京市朝阳区',
+	description:
+		'Destination as province, city and district (省市区). Required by the Arrival Estimate detail; subscriptions are also checked more often near the destination.',
+};
+
+export const resultDetailOption: INodeProperties = {
+	displayName: 'Result Detail',
+	name: 'resultDetail',
+	type: 'options',
+	default: '',
+	description: 'How much Kuaidi100 adds to each event (resultv2)',
+	options: [
+		{ name: 'None', value: '', description: 'Time and text of each event only' },
+		{
+			name: 'Area Parsing',
+			value: '1',
+			description: 'Adds the area code, area name and basic status of each event (resultv2=1)',
+		},
+		{
+			name: 'Advanced Status',
+			value: '4',
+			description: 'Adds advanced status codes, area coordinates and the route summary (resultv2=4)',
+		},
+		{
+			name: 'Arrival Estimate',
+			value: '8',
+			description: 'Adds the estimated arrival time and predicted route; needs To (resultv2=8)',
+		},
+	],
+};
+
 /** Options that control how requests are sent; every operation that calls Kuaidi100 offers them. */
 export const requestOptions: INodeProperties[] = [
 	{

@@ -63,3 +63,14 @@ export function assertPhoneIfRequired(node: INode, carrier: Carrier, phone: stri
 		},
 	);
 }
+
+/** Rejects Result Detail 8 (arrival estimate) without a destination, which Kuaidi100 requires for it. */
+export function assertDestinationForEstimate(node: INode, resultDetail: string, to: string, itemIndex: number): void {
+	if (resultDetail !== '8' || to !== '') {
+		return;
+	}
+	throw new NodeOperationError(node, 'Result Detail “Arrival Estimate” needs the To option', {
+		itemIndex,
+		description: 'Kuaidi100 estimates arrival only with a destination. Add To, for example 北京市朝阳区.',
+	});
+}

@@ -4,15 +4,23 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { callbackUrlWarnings } from '../../helpers/callbackUrl';
 import { failureError } from '../../helpers/errors';
-import { assertPhoneIfRequired, normalisePhone, normaliseTrackingNumber } from '../../helpers/validate';
+import {
+	assertDestinationForEstimate,
+	assertPhoneIfRequired,
+	normalisePhone,
+	normaliseTrackingNumber,
+} from '../../helpers/validate';
 import { callKuaidi100 } from '../../transport';
 import type { OperationContext } from '../common';
 import {
 	AUTO_DETECT,
 	carrierLocator,
+	fromOption,
 	phoneProperty,
 	readCarrier,
 	readOptions,
+	resultDetailOption,
+	toOption,
 	withRequestOptions,
 	trackingNumberProperty,
 } from '../common';
@@ -50,6 +58,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: withRequestOptions([
+			fromOption,
+			toOption,
+			resultDetailOption,
 			{
 				displayName: 'Departure Carrier',
 				name: 'departureCom',
@@ -83,41 +94,12 @@ const properties: INodeProperties[] = [
 				description: 'Destination country code, for International Mode (destinationCountry)',
 			},
 			{
-				displayName: 'From',
-				name: 'from',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 广东省深圳市南山区',
-				description: 'Origin as province, city and district (省市区)',
-			},
-			{
 				displayName: 'International Mode',
 				name: 'interCom',
 				type: 'boolean',
 				default: false,
 				description:
 					'Whether to track an international postal parcel in both countries (interCom). Pushes then carry the destination country’s result as well.',
-			},
-			{
-				displayName: 'Result Detail',
-				name: 'resultDetail',
-				type: 'options',
-				default: '',
-				description: 'How much Kuaidi100 adds to each pushed event (resultv2)',
-				options: [
-					{ name: 'None', value: '' },
-					{ name: 'Area Parsing', value: '1' },
-					{ name: 'Advanced Status', value: '4' },
-					{ name: 'Arrival Estimate', value: '8', description: 'Needs To' },
-				],
-			},
-			{
-				displayName: 'To',
-				name: 'to',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 北京市朝阳区',
-				description: 'Destination as province, city and district (省市区). Kuaidi100 checks more often near the destination.',
 			},
 			{
 				displayName: 'When Already Subscribed',
@@ -176,12 +158,7 @@ export async function execute(
 	if (carrierChoice !== AUTO_DETECT) {
 		assertPhoneIfRequired(node, carrierChoice, phone, itemIndex);
 	}
-	if (text('resultDetail') === '8' && text('to') === '') {
-		throw new NodeOperationError(node, 'Result Detail “Arrival Estimate” needs the To option', {
-			itemIndex,
-			description: 'Kuaidi100 estimates arrival only with a destination. Add To, for example 北京市朝阳区.',
-		});
-	}
+	assertDestinationForEstimate(node, text('resultDetail'), text('to'), itemIndex);
 	const warnings = callbackUrlWarnings(callbackUrl);
 	for (const warning of warnings) {
 		this.logger.warn(warning, { itemIndex });

@@ -6,7 +6,12 @@ import type { Carrier } from '../../helpers/carriers';
 import { failureError, isLockedNumberFailure } from '../../helpers/errors';
 import type { EventOrder, WaybillContext } from '../../helpers/output';
 import { buildEventItems, buildNoInformationItem, buildShipmentItem } from '../../helpers/output';
-import { assertPhoneIfRequired, normalisePhone, normaliseTrackingNumber } from '../../helpers/validate';
+import {
+	assertDestinationForEstimate,
+	assertPhoneIfRequired,
+	normalisePhone,
+	normaliseTrackingNumber,
+} from '../../helpers/validate';
 import { callKuaidi100 } from '../../transport';
 import type { Kuaidi100Response, RequestSettings } from '../../transport';
 import { detectCarriers } from '../carrier/detect.operation';
@@ -14,9 +19,12 @@ import type { OperationContext } from '../common';
 import {
 	AUTO_DETECT,
 	carrierLocator,
+	fromOption,
 	phoneProperty,
 	readCarrier,
 	readOptions,
+	resultDetailOption,
+	toOption,
 	withRequestOptions,
 	trackingNumberProperty,
 } from '../common';
@@ -65,43 +73,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: withRequestOptions([
-			{
-				displayName: 'From',
-				name: 'from',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 广东省深圳市南山区',
-				description: 'Origin as province, city and district (省市区). Improves the delivered-state accuracy.',
-			},
-			{
-				displayName: 'To',
-				name: 'to',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 北京市朝阳区',
-				description: 'Destination as province, city and district (省市区). Required for the arrival estimate.',
-			},
-			{
-				displayName: 'Result Detail',
-				name: 'resultDetail',
-				type: 'options',
-				default: '',
-				description: 'How much Kuaidi100 adds to each event (resultv2)',
-				options: [
-					{ name: 'None', value: '', description: 'Time and text of each event only' },
-					{ name: 'Area Parsing', value: '1', description: 'Adds the area code, area name and basic status of each event (resultv2=1)' },
-					{
-						name: 'Advanced Status',
-						value: '4',
-						description: 'Adds advanced status codes, area coordinates and the route summary (resultv2=4)',
-					},
-					{
-						name: 'Arrival Estimate',
-						value: '8',
-						description: 'Adds the estimated arrival time and predicted route; needs To (resultv2=8)',
-					},
-				],
-			},
+			fromOption,
+			toOption,
+			resultDetailOption,
 			{
 				displayName: 'Courier Info',
 				name: 'courierInfo',
@@ -233,12 +207,7 @@ export async function execute(
 	};
 	const whenNoEvents = String(options.whenNoEvents ?? 'outputItem');
 
-	if (request.resultDetail === '8' && request.to === '') {
-		throw new NodeOperationError(node, 'Result Detail “Arrival Estimate” needs the To option', {
-			itemIndex,
-			description: 'Kuaidi100 estimates arrival only with a destination. Add To, for example 北京市朝阳区.',
-		});
-	}
+	assertDestinationForEstimate(node, request.resultDetail, request.to, itemIndex);
 
 	let carriers: Carrier[];
 	let candidates: Carrier[] | null = null;

@@ -163,16 +163,16 @@ interface RunState {
 	triggerReady: boolean;
 }
 
-function describeMissing(facts: PackageFacts, what: keyof typeof EXPECTED_FILES): string {
+function describeMissing(facts: PackageFacts, part: keyof typeof EXPECTED_FILES): string {
 	return (
-		`The packed ${PACKAGE_NAME} does not ship ${EXPECTED_FILES[what]} or does not list it in package.json "n8n". ` +
+		`The packed ${PACKAGE_NAME} does not ship ${EXPECTED_FILES[part]} or does not list it in package.json "n8n". ` +
 		`Declared: ${facts.declared.join(', ') || 'nothing'}.`
 	);
 }
 
-function presenceKey(what: keyof typeof EXPECTED_FILES): 'hasNode' | 'hasTrigger' | 'hasCredential' {
+function presenceKey(part: keyof typeof EXPECTED_FILES): 'hasNode' | 'hasTrigger' | 'hasCredential' {
 	const keys = { node: 'hasNode', trigger: 'hasTrigger', credential: 'hasCredential' } as const;
-	return keys[what];
+	return keys[part];
 }
 
 function recordCommand(state: RunState, result: CommandResult): void {
@@ -304,7 +304,7 @@ async function subscribeThroughNode(state: RunState, callbackUrl: string): Promi
 
 async function prepareTrigger(runner: CheckRunner, state: RunState, port: number): Promise<void> {
 	const name = 'b. trigger workflow imported, subscribed and published';
-	const absent = (['trigger', 'node', 'credential'] as const).filter((what) => !state.facts[presenceKey(what)]);
+	const absent = (['trigger', 'node', 'credential'] as const).filter((part) => !state.facts[presenceKey(part)]);
 	if (absent.length > 0) {
 		runner.fail(name, describeMissing(state.facts, absent[0]));
 		return;
@@ -420,14 +420,14 @@ async function triggerChecks(runner: CheckRunner, state: RunState): Promise<void
 
 // --- c. n8n lists the package's types -----------------------------------------------------------
 
-async function checkIcon(server: N8nServer, iconUrl: unknown, what: string): Promise<void> {
-	check(iconUrl !== undefined && iconUrl !== null, `${what} has no iconUrl`);
+async function checkIcon(server: N8nServer, iconUrl: unknown, typeName: string): Promise<void> {
+	check(iconUrl !== undefined && iconUrl !== null, `${typeName} has no iconUrl`);
 	const urls = typeof iconUrl === 'string' ? [iconUrl] : Object.values(iconUrl as Record<string, string>);
 	for (const url of urls) {
 		const response = await server.get(`/${url.replace(/^\/+/, '')}`);
 		const body = await response.text();
-		checkEqual(response.status, 200, `HTTP status of ${what} icon ${url}`);
-		check(/<svg[\s>]/.test(body), `${what} icon ${url} is not an SVG: ${body.slice(0, 80)}`);
+		checkEqual(response.status, 200, `HTTP status of ${typeName} icon ${url}`);
+		check(/<svg[\s>]/.test(body), `${typeName} icon ${url} is not an SVG: ${body.slice(0, 80)}`);
 	}
 }
 

@@ -14,11 +14,11 @@ export function check(condition: unknown, message: string): asserts condition {
 }
 
 /** Fails the current check unless `actual` and `expected` are equal as JSON. */
-export function checkEqual(actual: unknown, expected: unknown, what: string): void {
+export function checkEqual(actual: unknown, expected: unknown, label: string): void {
 	const actualJson = JSON.stringify(actual);
 	const expectedJson = JSON.stringify(expected);
 	if (actualJson !== expectedJson) {
-		throw new CheckFailure(`${what}: expected ${expectedJson}, got ${actualJson}`);
+		throw new CheckFailure(`${label}: expected ${expectedJson}, got ${actualJson}`);
 	}
 }
 

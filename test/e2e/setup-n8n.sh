@@ -42,6 +42,7 @@ on_error() {
 	exit "$code"
 }
 trap 'on_error $LINENO' ERR
+trap 'log "interrupted; finished steps are kept, re-run to continue" >&2; exit 130' INT TERM
 
 seconds_since() {
 	echo $(($(date +%s) - $1))

@@ -533,7 +533,8 @@ async function main(): Promise<number> {
 			state.facts = inspectPackage(installed.dir);
 			check(
 				state.facts.missing.length === 0,
-				`the package is incomplete, missing: ${state.facts.missing.join(', ')} (declared in package.json "n8n": ${state.facts.declared.join(', ') || 'nothing'})`,
+				`the package is incomplete, missing: ${state.facts.missing.join(', ')} (declared in package.json "n8n": ${state.facts.declared.join(', ') || 'nothing'}). ` +
+					'Check that `npm run build` emits them; a build running at the same time empties dist/ while it runs.',
 			);
 		});
 

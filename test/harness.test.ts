@@ -304,6 +304,22 @@ describe('webhooks', () => {
 		expect(second.staticData[staticKey]).toMatchObject({ token: 'push-token', pushCount: 2 });
 	});
 
+	test('responseData overrides webhookResponse once started', async () => {
+		const created = await runWebhookMethod({ ...trigger, method: 'create' });
+		const result = await callWebhook({
+			...trigger,
+			parameters: { ...trigger.parameters, responseData: 'firstEntryJson' },
+			staticData: created.staticData,
+			query: { token: 'push-token' },
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: 'param=%7B%7D&sign=ABC',
+		});
+
+		// n8n 2.41 sends the responseData text itself, not the node's acknowledgement.
+		expect(result.workflowData).toBeDefined();
+		expect(result.response.body).toBe('firstEntryJson');
+	});
+
 	test('response object rejects forged push', async () => {
 		const created = await runWebhookMethod({ ...trigger, method: 'create' });
 		const result = await callWebhook({

@@ -359,11 +359,22 @@ async function deliverRequest(
 	}
 
 	const statusCode = Number(resolveDescriptionValue(setup, mode, responseCode, 200));
-	const defaultBody =
-		result.workflowData === undefined
-			? { message: 'Webhook call received' }
-			: { message: 'Workflow was started' };
-	const body: unknown = result.webhookResponse ?? defaultBody;
+	let body: unknown;
+	if (result.workflowData === undefined) {
+		body = result.webhookResponse ?? { message: 'Webhook call received' };
+	} else {
+		// n8n 2.41 (webhook-on-received-response-extractor.js) prefers the description's
+		// responseData, which defaults to the string 'firstEntryJson', over webhookResponse
+		// once a workflow starts; so does the harness, or it would hide that trap.
+		const responseData = resolveDescriptionValue(setup, mode, webhookDescription.responseData, 'firstEntryJson');
+		if (responseData === 'noData') {
+			body = undefined;
+		} else if (responseData) {
+			body = responseData;
+		} else {
+			body = result.webhookResponse ?? { message: 'Workflow was started' };
+		}
+	}
 	response.status(statusCode).send(body);
 	return finish({
 		workflowData: result.workflowData,

@@ -63,6 +63,10 @@ export class Kuaidi100Trigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Once a workflow starts, n8n 2.41 answers with responseData, which
+				// defaults to the text 'firstEntryJson', and ignores webhookResponse. An
+				// empty value makes it send webhookResponse, Kuaidi100's acknowledgement.
+				responseData: '',
 				path: 'kuaidi100',
 			},
 		],

@@ -110,15 +110,15 @@ export class Kuaidi100 implements INodeType {
 
 		// Request settings apply to the whole execution, so they are read from the first item.
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const concurrency = Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)));
 		const context: OperationContext = {
 			settings: {
 				timeoutMs: Number(options.timeout ?? 10_000),
 				retries: Number(options.retries ?? 2),
 				retryDelayMs: Number(options.retryDelay ?? 500),
-				limiter: new RateLimiter(Number(options.maxRequestsPerSecond ?? 0)),
+				limiter: new RateLimiter(Number(options.maxRequestsPerSecond ?? 0), concurrency),
 			},
 		};
-		const concurrency = Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)));
 		const continueOnFail = this.continueOnFail();
 		let failed = false;
 

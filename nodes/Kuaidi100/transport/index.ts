@@ -191,7 +191,9 @@ export async function callKuaidi100(
 ): Promise<Kuaidi100Response> {
 	for (let attempt = 1; ; attempt++) {
 		await settings.limiter.acquire();
+		const sentAt = Date.now();
 		const result = await sendOnce(context, endpoint, request, settings, itemIndex);
+		settings.limiter.recordResponseTime(Date.now() - sentAt);
 		if ('body' in result) {
 			const failure = failureOf(result.body);
 			return failure

@@ -1,6 +1,5 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
@@ -9,6 +8,7 @@ import type {
 
 import * as detect from './actions/carrier/detect.operation';
 import type { OperationContext, OperationExecute } from './actions/common';
+import { readRequestSettings } from './actions/common';
 import * as subscribe from './actions/tracking/subscribe.operation';
 import * as track from './actions/tracking/track.operation';
 import { mapWithConcurrency } from './helpers/batch';
@@ -108,16 +108,9 @@ export class Kuaidi100 implements INodeType {
 			throw new NodeOperationError(this.getNode(), `The operation “${operation}” of resource “${resource}” is not supported`);
 		}
 
-		// Request settings apply to the whole execution, so they are read from the first item.
-		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const concurrency = Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)));
+		const { concurrency, maxRequestsPerSecond, settings } = readRequestSettings.call(this);
 		const context: OperationContext = {
-			settings: {
-				timeoutMs: Number(options.timeout ?? 10_000),
-				retries: Number(options.retries ?? 2),
-				retryDelayMs: Number(options.retryDelay ?? 500),
-				limiter: new RateLimiter(Number(options.maxRequestsPerSecond ?? 0), concurrency),
-			},
+			settings: { ...settings, limiter: new RateLimiter(maxRequestsPerSecond, concurrency) },
 		};
 		const continueOnFail = this.continueOnFail();
 		let failed = false;

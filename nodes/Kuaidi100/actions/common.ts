@@ -1,8 +1,9 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
 import type { Carrier } from '../helpers/carriers';
 import { resolveCarrier } from '../helpers/carriers';
+import { quoteValue } from '../helpers/validate';
 import type { RequestSettings } from '../transport';
 
 /** Value of the carrier parameter that asks for detection instead of a fixed carrier. */
@@ -52,7 +53,7 @@ export const trackingNumberProperty: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'e.g. YT7100000000001',
-	description: 'The waybill number (运单号), 6 to 32 characters. Surrounding whitespace is removed.',
+	description: 'The waybill number (运单号), 6 to 32 characters. Spaces and line breaks anywhere in it are removed.',
 };
 
 export const phoneProperty: INodeProperties = {
@@ -83,6 +84,9 @@ export const toOption: INodeProperties = {
 	description:
 		'Destination as province, city and district (省市区). Required by the Arrival Estimate detail; subscriptions are also checked more often near the destination.',
 };
+
+/** Values of Result Detail (resultv2) that this package offers: none, 1, 4 and 8. */
+export const RESULT_DETAILS = ['', '1', '4', '8'] as const;
 
 export const resultDetailOption: INodeProperties = {
 	displayName: 'Result Detail',
@@ -183,12 +187,94 @@ export function readCarrier(this: IExecuteFunctions, itemIndex: number): Carrier
 		return resolved.carrier;
 	}
 	const suggestions = resolved.suggestions.map((carrier) => `${carrier.code} (${carrier.nameEn ?? carrier.nameZh})`);
-	throw new NodeOperationError(this.getNode(), `Carrier “${input}” is not a Kuaidi100 carrier code or a known name`, {
+	throw new NodeOperationError(this.getNode(), `Carrier ${quoteValue(input)} is not a Kuaidi100 carrier code or a known name`, {
 		itemIndex,
 		description: suggestions.length
 			? `Closest matches: ${suggestions.join(', ')}. Pick one from the list or enter its code, for example yuantong.`
 			: 'Pick a carrier from the list, or enter a Kuaidi100 code such as yuantong.',
 	});
+}
+
+interface NumberOptionRule {
+	name: string;
+	displayName: string;
+	fallback: number;
+	min: number;
+	max: number;
+	integer: boolean;
+}
+
+/** Bounds of the request options; the UI enforces them too, but expressions bypass the UI. */
+const REQUEST_OPTION_RULES: Record<string, NumberOptionRule> = {
+	maxConcurrency: { name: 'maxConcurrency', displayName: 'Max Concurrent Requests', fallback: 5, min: 1, max: 50, integer: true },
+	maxRequestsPerSecond: {
+		name: 'maxRequestsPerSecond',
+		displayName: 'Max Requests per Second',
+		fallback: 0,
+		min: 0,
+		max: 1000,
+		integer: false,
+	},
+	timeout: { name: 'timeout', displayName: 'Request Timeout', fallback: 10_000, min: 1000, max: 300_000, integer: true },
+	retries: { name: 'retries', displayName: 'Retries', fallback: 2, min: 0, max: 10, integer: true },
+	retryDelay: { name: 'retryDelay', displayName: 'Retry Delay', fallback: 500, min: 0, max: 60_000, integer: true },
+};
+
+/** Reads a numeric option, rejecting what is not a number within the option's bounds. */
+function readNumberOption(node: INode, options: IDataObject, rule: NumberOptionRule): number {
+	const raw = options[rule.name];
+	if (raw === undefined || raw === null || raw === '') {
+		return rule.fallback;
+	}
+	const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+	const valid = Number.isFinite(value) && value >= rule.min && value <= rule.max && (!rule.integer || Number.isInteger(value));
+	if (!valid) {
+		const kind = rule.integer ? 'a whole number' : 'a number';
+		throw new NodeOperationError(
+			node,
+			`${rule.displayName} must be ${kind} from ${rule.min} to ${rule.max}, but it is ${quoteValue(raw)}`,
+			{ description: `Set ${rule.displayName} to a value such as ${rule.fallback}, or remove the option to use that default.` },
+		);
+	}
+	return value;
+}
+
+/** Reads the request options, which apply to the whole execution and so come from the first item. */
+export function readRequestSettings(this: IExecuteFunctions): { concurrency: number; settings: Omit<RequestSettings, 'limiter'>; maxRequestsPerSecond: number } {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const node = this.getNode();
+	const read = (name: string) => readNumberOption(node, options, REQUEST_OPTION_RULES[name]);
+	return {
+		concurrency: read('maxConcurrency'),
+		maxRequestsPerSecond: read('maxRequestsPerSecond'),
+		settings: { timeoutMs: read('timeout'), retries: read('retries'), retryDelayMs: read('retryDelay') },
+	};
+}
+
+/**
+ * Reads an options-type value, rejecting one outside its list: an expression
+ * can produce any string, and a silent fallback would hide the mistake.
+ */
+export function readChoice(
+	this: IExecuteFunctions,
+	value: unknown,
+	displayName: string,
+	allowed: readonly string[],
+	fallback: string,
+	itemIndex: number,
+): string {
+	if (value === undefined || value === null) {
+		return fallback;
+	}
+	const text = String(value);
+	if (!allowed.includes(text)) {
+		const listed = allowed.map((entry) => (entry === '' ? '"" (none)' : entry)).join(', ');
+		throw new NodeOperationError(this.getNode(), `${displayName} ${quoteValue(text)} is not one of its values`, {
+			itemIndex,
+			description: `Use one of: ${listed}.`,
+		});
+	}
+	return text;
 }
 
 /** Reads the Options collection of an item. */

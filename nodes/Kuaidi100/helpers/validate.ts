@@ -12,8 +12,28 @@ const MAX_NUMBER_LENGTH = 32;
 // and copy-paste leave around and inside numbers.
 const INVISIBLE = /[\s\u00a0\u200b-\u200d\u2060\ufeff]/g;
 
+/** Longest part of a user's value that an error message repeats. */
+const MAX_QUOTED_LENGTH = 40;
+
+/** Quotes a value for an error message, cut to a readable length. */
+export function quoteValue(value: unknown): string {
+	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	if (text.length <= MAX_QUOTED_LENGTH) {
+		return `“${text}”`;
+	}
+	return `“${text.slice(0, MAX_QUOTED_LENGTH)}…” (${text.length} characters)`;
+}
+
 /** Strips whitespace a spreadsheet or copy-paste left in a number and checks Kuaidi100's length rule. */
 export function normaliseTrackingNumber(node: INode, raw: unknown, itemIndex: number): string {
+	if (typeof raw === 'number' && !Number.isSafeInteger(raw)) {
+		// A spreadsheet column read as numbers turns 19-digit waybills into rounded floats.
+		throw new NodeOperationError(node, `Tracking Number arrived as the number ${raw}, which may have lost digits`, {
+			itemIndex,
+			description:
+				'Numbers above 9007199254740991 cannot be represented exactly. Read the column as text, or map it with an expression such as {{ String($json.number) }} from a text source.',
+		});
+	}
 	const value = raw === undefined || raw === null ? '' : String(raw).replace(INVISIBLE, '');
 	if (value === '') {
 		throw new NodeOperationError(node, 'Tracking Number is empty', {
@@ -24,12 +44,12 @@ export function normaliseTrackingNumber(node: INode, raw: unknown, itemIndex: nu
 	if (value.length < MIN_NUMBER_LENGTH || value.length > MAX_NUMBER_LENGTH) {
 		throw new NodeOperationError(
 			node,
-			`Tracking Number must be ${MIN_NUMBER_LENGTH} to ${MAX_NUMBER_LENGTH} characters long, but “${value}” has ${value.length}`,
+			`Tracking Number must be ${MIN_NUMBER_LENGTH} to ${MAX_NUMBER_LENGTH} characters long, but ${quoteValue(value)} has ${value.length}`,
 			{ itemIndex, description: 'Check the mapped value. A valid example: YT7100000000001.' },
 		);
 	}
 	if (!/^[\x21-\x7e]+$/.test(value)) {
-		throw new NodeOperationError(node, `Tracking Number “${value}” contains characters other than letters, digits and punctuation`, {
+		throw new NodeOperationError(node, `Tracking Number ${quoteValue(value)} contains characters other than letters, digits and punctuation`, {
 			itemIndex,
 			description: 'Waybill numbers use ASCII letters and digits, for example YT7100000000001 or SF1400000000001.',
 		});
@@ -48,9 +68,25 @@ export function normalisePhone(raw: unknown): string {
 	return virtual ? virtual[1] : value;
 }
 
-/** Rejects a query for SF Express, SF Freight or ZTO without a phone before anything is sent. */
+/** A phone number with optional +, * or - separators, or just its last 4 digits. */
+const PHONE_PATTERN = /^\+?[\d*][\d*-]{2,18}\d$/;
+
+/**
+ * Rejects a query for SF Express, SF Freight or ZTO without a phone, or with
+ * one that cannot be right, before anything is sent: Kuaidi100 would charge
+ * the query and answer only 408. Other carriers ignore the phone.
+ */
 export function assertPhoneIfRequired(node: INode, carrier: Carrier, phone: string, itemIndex: number): void {
-	if (phone !== '' || !PHONE_REQUIRED_CARRIERS.has(carrier.code)) {
+	if (!PHONE_REQUIRED_CARRIERS.has(carrier.code)) {
+		return;
+	}
+	if (phone !== '' && !PHONE_PATTERN.test(phone)) {
+		throw new NodeOperationError(node, `Phone ${quoteValue(phone)} is not a phone number or its last 4 digits`, {
+			itemIndex,
+			description: 'Enter the sender’s or recipient’s phone, for example 13800001234, 0755-12345678 or 1234.',
+		});
+	}
+	if (phone !== '') {
 		return;
 	}
 	throw new NodeOperationError(

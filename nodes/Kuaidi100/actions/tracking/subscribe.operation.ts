@@ -9,6 +9,7 @@ import {
 	assertPhoneIfRequired,
 	normalisePhone,
 	normaliseTrackingNumber,
+	quoteValue,
 } from '../../helpers/validate';
 import { callKuaidi100 } from '../../transport';
 import type { OperationContext } from '../common';
@@ -17,7 +18,9 @@ import {
 	carrierLocator,
 	fromOption,
 	phoneProperty,
+	RESULT_DETAILS,
 	readCarrier,
+	readChoice,
 	readOptions,
 	resultDetailOption,
 	toOption,
@@ -134,7 +137,7 @@ function parseCallbackUrl(this: IExecuteFunctions, raw: unknown, itemIndex: numb
 		url = undefined;
 	}
 	if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-		throw new NodeOperationError(this.getNode(), `Callback URL “${value}” is not an http or https URL`, {
+		throw new NodeOperationError(this.getNode(), `Callback URL ${quoteValue(value)} is not an http or https URL`, {
 			itemIndex,
 			description: 'Copy the Production URL of a Kuaidi100 Trigger node, for example https://n8n.example.com/webhook/kuaidi100.',
 		});
@@ -154,11 +157,20 @@ export async function execute(
 	const phone = normalisePhone(this.getNodeParameter('phone', itemIndex, ''));
 	const options = readOptions.call(this, itemIndex);
 	const text = (name: string) => String(options[name] ?? '').trim();
+	const resultDetail = readChoice.call(this, options.resultDetail, 'Result Detail', RESULT_DETAILS, '', itemIndex);
+	const whenAlreadySubscribed = readChoice.call(
+		this,
+		options.whenAlreadySubscribed,
+		'When Already Subscribed',
+		['succeed', 'error'],
+		'succeed',
+		itemIndex,
+	);
 
 	if (carrierChoice !== AUTO_DETECT) {
 		assertPhoneIfRequired(node, carrierChoice, phone, itemIndex);
 	}
-	assertDestinationForEstimate(node, text('resultDetail'), text('to'), itemIndex);
+	assertDestinationForEstimate(node, resultDetail, text('to'), itemIndex);
 	const warnings = callbackUrlWarnings(callbackUrl);
 	for (const warning of warnings) {
 		this.logger.warn(warning, { itemIndex });
@@ -168,7 +180,7 @@ export async function execute(
 	const parameters: Record<string, string> = { callbackurl: callbackUrl.href };
 	if (carrierChoice === AUTO_DETECT) parameters.autoCom = '1';
 	if (phone) parameters.phone = phone;
-	if (text('resultDetail')) parameters.resultv2 = text('resultDetail');
+	if (resultDetail) parameters.resultv2 = resultDetail;
 	if (options.interCom === true) parameters.interCom = '1';
 	for (const name of ['departureCountry', 'departureCom', 'destinationCountry', 'destinationCom']) {
 		if (text(name)) parameters[name] = text(name);
@@ -185,7 +197,7 @@ export async function execute(
 	const response = await callKuaidi100(this, 'subscribe', { form: { param: JSON.stringify(param) } }, settings, itemIndex);
 
 	const alreadySubscribed = !response.ok && response.failure.returnCode === ALREADY_SUBSCRIBED_CODE;
-	if (!response.ok && !(alreadySubscribed && options.whenAlreadySubscribed !== 'error')) {
+	if (!response.ok && !(alreadySubscribed && whenAlreadySubscribed !== 'error')) {
 		throw failureError(node, 'subscribe', response.failure, itemIndex);
 	}
 	const body = response.ok ? (response.body as IDataObject) : response.failure;

@@ -21,7 +21,9 @@ import {
 	carrierLocator,
 	fromOption,
 	phoneProperty,
+	RESULT_DETAILS,
 	readCarrier,
+	readChoice,
 	readOptions,
 	resultDetailOption,
 	toOption,
@@ -193,19 +195,21 @@ export async function execute(
 	const carrierChoice = readCarrier.call(this, itemIndex);
 	const trackingNumber = normaliseTrackingNumber(node, this.getNodeParameter('trackingNumber', itemIndex), itemIndex);
 	const phone = normalisePhone(this.getNodeParameter('phone', itemIndex, ''));
-	const output = this.getNodeParameter('output', itemIndex, 'events') as 'events' | 'shipment';
+	const choice = (value: unknown, displayName: string, allowed: readonly string[], fallback: string) =>
+		readChoice.call(this, value, displayName, allowed, fallback, itemIndex);
+	const output = choice(this.getNodeParameter('output', itemIndex, 'events'), 'Output', ['events', 'shipment'], 'events');
 	const options = readOptions.call(this, itemIndex);
 	const request: TrackRequest = {
 		trackingNumber,
 		phone,
 		from: String(options.from ?? '').trim(),
 		to: String(options.to ?? '').trim(),
-		resultDetail: String(options.resultDetail ?? ''),
-		order: options.order === 'asc' ? 'asc' : 'desc',
-		lang: String(options.lang ?? 'zh'),
+		resultDetail: choice(options.resultDetail, 'Result Detail', RESULT_DETAILS, ''),
+		order: choice(options.order, 'Event Order', ['desc', 'asc'], 'desc') as EventOrder,
+		lang: choice(options.lang, 'Language', ['zh', 'en'], 'zh'),
 		courierInfo: options.courierInfo === true,
 	};
-	const whenNoEvents = String(options.whenNoEvents ?? 'outputItem');
+	const whenNoEvents = choice(options.whenNoEvents, 'When There Are No Events', ['outputItem', 'error', 'outputNothing'], 'outputItem');
 
 	assertDestinationForEstimate(node, request.resultDetail, request.to, itemIndex);
 

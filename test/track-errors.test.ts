@@ -109,7 +109,7 @@ describe('Track return codes', () => {
 	test('unknown code is named', async () => {
 		const error = await trackError({ trackingNumber: ERROR_TRIGGER_NUMBERS.unknownCode999 });
 
-		expect(error.message).toMatch(/unexpected return code 999/);
+		expect(error.message).toMatch(/unexpected return code \(returnCode 999: “系统内部异常”\)/);
 	});
 
 	test('wrong key gives 503 hint', async () => {

@@ -97,18 +97,39 @@ const ERRORS_BY_ENDPOINT: Record<EndpointName, Record<string, ErrorExplanation>>
 };
 
 /**
- * Tells whether a failure says the number is locked for over-querying.
+ * Codes whose meaning is settled by the code itself, so their message text
+ * must not be read as a lock or a phone mismatch (a 601 "查询次数已用完" is
+ * a used-up quota, not a locked number).
+ */
+const SELF_EXPLAINING_CODES = new Set(['503', '601', '600', '502']);
+
+/**
+ * Tells whether a query failure says the number is locked for over-querying.
  * NOTE: Kuaidi100 does not document the body of this answer, so it is
- * recognised by the words its messages use for a lock or a query limit.
+ * recognised by the words its messages use for a lock or too frequent queries.
  */
 export function isLockedNumberFailure(failure: Kuaidi100Failure): boolean {
-	return /锁|lock|次数|频繁|too many|limit/i.test(failure.message);
+	if (SELF_EXPLAINING_CODES.has(failure.returnCode)) {
+		return false;
+	}
+	return /锁|locked|频繁|too many|too frequent/i.test(failure.message);
+}
+
+/** Tells whether a query failure says the phone (Kuaidi100's "verification code") does not match. */
+function isPhoneMismatch(failure: Kuaidi100Failure): boolean {
+	if (failure.returnCode === '408') {
+		return true;
+	}
+	return !SELF_EXPLAINING_CODES.has(failure.returnCode) && /验证码|手机号|电话/.test(failure.message);
 }
 
 /** Returns the English summary and hint for a failure of an endpoint. */
 export function explainFailure(endpoint: EndpointName, failure: Kuaidi100Failure): ErrorExplanation {
 	if (endpoint === 'query' && isLockedNumberFailure(failure)) {
 		return { summary: 'Kuaidi100 locked this number for over-querying', hint: LOCK_HINT };
+	}
+	if (endpoint === 'query' && isPhoneMismatch(failure)) {
+		return QUERY_ERRORS['408'];
 	}
 	const known = ERRORS_BY_ENDPOINT[endpoint][failure.returnCode];
 	if (known) {
@@ -119,7 +140,7 @@ export function explainFailure(endpoint: EndpointName, failure: Kuaidi100Failure
 		return { summary: 'Kuaidi100 is busy', hint: BUSY_HINT };
 	}
 	return {
-		summary: `Kuaidi100 returned an unexpected return code ${failure.returnCode}`,
+		summary: failure.returnCode ? 'Kuaidi100 returned an unexpected return code' : 'Kuaidi100 reported a failure without a return code',
 		hint: 'See the return code table in the Kuaidi100 API documentation, or contact Kuaidi100 support with the message shown.',
 	};
 }
@@ -132,13 +153,15 @@ export function failureError(
 	itemIndex?: number,
 ): NodeApiError {
 	const { summary, hint } = explainFailure(endpoint, failure);
-	const quoted = failure.message ? `: “${failure.message}”` : '';
+	const details = [failure.returnCode ? `returnCode ${failure.returnCode}` : '', failure.message ? `“${failure.message}”` : '']
+		.filter((part) => part !== '')
+		.join(': ');
 	const error = new NodeApiError(node, { ...failure } as unknown as JsonObject, {
-		message: `${summary} (returnCode ${failure.returnCode}${quoted})`,
+		message: details ? `${summary} (${details})` : summary,
 		description: hint,
 		itemIndex,
 	});
-	error.context.returnCode = failure.returnCode;
+	error.context.returnCode = failure.returnCode || null;
 	error.context.kuaidi100Message = failure.message;
 	return error;
 }

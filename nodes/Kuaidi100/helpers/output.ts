@@ -72,8 +72,17 @@ function shipmentFields(body: IDataObject, eventCount: number): IDataObject {
 	};
 }
 
+/** Returns the events of a body, skipping entries that are not objects rather than crashing on them. */
 function events(body: IDataObject): IDataObject[] {
-	return Array.isArray(body.data) ? (body.data as IDataObject[]) : [];
+	if (!Array.isArray(body.data)) {
+		return [];
+	}
+	const data = body.data as unknown[];
+	return data.every(isObject) ? (data as IDataObject[]) : (data.filter(isObject) as IDataObject[]);
+}
+
+function isObject(value: unknown): boolean {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Builds one item per tracking event, in the order Kuaidi100 returned them. */

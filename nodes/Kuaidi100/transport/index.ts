@@ -42,10 +42,35 @@ class TransientFailure extends Error {
 	}
 }
 
+/**
+ * Shortens a body for an error message. Error pages of proxies and firewalls
+ * often echo the request URL or form, which carry the key, customer and sign,
+ * so those values are masked by name.
+ */
 function preview(body: string): string {
-	const flat = body.replace(/\s+/g, ' ').trim();
+	const flat = body
+		.replace(/\b(key|customer|sign|salt)(=|%3D)[^&\s"'<>]*/gi, '$1$2***')
+		.replace(/("(?:key|customer|sign|salt)"\s*:\s*")[^"]*"/gi, '$1***"')
+		.replace(/(%22(?:key|customer|sign|salt)%22(?:%20)*%3A(?:%20)*%22)[^%&\s]*/gi, '$1***')
+		.replace(/\s+/g, ' ')
+		.trim();
 	return flat.length > BODY_PREVIEW_LENGTH ? `${flat.slice(0, BODY_PREVIEW_LENGTH)}…` : flat;
 }
+
+function isPlainObject(body: unknown): body is IDataObject {
+	return body !== null && typeof body === 'object' && !Array.isArray(body);
+}
+
+/**
+ * What a success body of each endpoint looks like. Anything else, such as
+ * `{}` from another API, is reported instead of being read as "no events" or
+ * "not recognised", which would hide a wrong API Base URL.
+ */
+const SUCCESS_SHAPES: Record<EndpointName, (body: unknown) => boolean> = {
+	query: (body) => isPlainObject(body) && Array.isArray(body.data),
+	detect: (body) => Array.isArray(body),
+	subscribe: (body) => isPlainObject(body) && body.result === true,
+};
 
 function failureOf(body: unknown): Kuaidi100Failure | undefined {
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -54,7 +79,7 @@ function failureOf(body: unknown): Kuaidi100Failure | undefined {
 	const { returnCode, result, message } = body as IDataObject;
 	const code = returnCode === undefined || returnCode === null ? '' : String(returnCode);
 	if (result === false || (code !== '' && code !== '200')) {
-		return { returnCode: code || 'unknown', message: typeof message === 'string' ? message : '' };
+		return { returnCode: code, message: typeof message === 'string' ? message : '' };
 	}
 	return undefined;
 }
@@ -155,7 +180,9 @@ async function sendOnce(
 	} catch {
 		body = undefined;
 	}
-	if (response.statusCode >= 300 || body === null || typeof body !== 'object') {
+	const failure = failureOf(body);
+	const wellFormed = failure !== undefined || SUCCESS_SHAPES[endpoint](body);
+	if (response.statusCode >= 300 || !wellFormed) {
 		throw new NodeApiError(
 			context.getNode(),
 			{ httpCode: String(response.statusCode) } as JsonObject,
@@ -169,7 +196,6 @@ async function sendOnce(
 		);
 	}
 
-	const failure = failureOf(body);
 	if (failure?.returnCode === '502') {
 		return { transient: new TransientFailure('Kuaidi100 is busy', '', undefined, failure) };
 	}

@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Carrier } from '../../helpers/carriers';
 import { getCarrier } from '../../helpers/carriers';
@@ -74,16 +74,7 @@ export async function detectCarriers(
 		throw failureError(this.getNode(), 'detect', response.failure, itemIndex);
 	}
 
-	// Success is a JSON array, and failures are objects with a returnCode (handled above). Any
-	// other object would read as "not recognised" and hide a wrong server, so it is an error.
-	if (!Array.isArray(response.body)) {
-		throw new NodeApiError(this.getNode(), {} as JsonObject, {
-			message: 'Unexpected response from Kuaidi100 carrier detection: a JSON object without returnCode instead of a list of candidates',
-			description:
-				'If the credential sets an API Base URL, check that it points at a Kuaidi100-compatible server.',
-			itemIndex,
-		});
-	}
+	// The transport accepts only an array as a detection success.
 	const detected: DetectedCarrier[] = [];
 	for (const entry of response.body as unknown[]) {
 		if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {

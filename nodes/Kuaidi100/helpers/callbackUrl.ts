@@ -16,6 +16,10 @@ export function callbackUrlWarnings(callbackUrl: URL): string[] {
 		warnings.push(
 			`The callback URL points at ${host}, which is this machine from Kuaidi100’s point of view. Set n8n’s WEBHOOK_URL to a public address.`,
 		);
+	} else if (isLocalName(host)) {
+		warnings.push(
+			`The callback URL host ${host} is a local network name that Kuaidi100 cannot resolve from the internet. Set n8n’s WEBHOOK_URL to a public address.`,
+		);
 	} else if (isPrivateAddress(host)) {
 		warnings.push(
 			`The callback URL points at the private address ${host}, which Kuaidi100 cannot reach from the internet. Set n8n’s WEBHOOK_URL to a public address.`,
@@ -43,6 +47,14 @@ function plainHost(hostname: string): string {
 	const high = parseInt(mapped[1], 16);
 	const low = parseInt(mapped[2], 16);
 	return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
+/** Single-label hosts (my-n8n) and names under suffixes reserved for local networks. */
+function isLocalName(host: string): boolean {
+	if (/^[\d.]+$/.test(host) || host.includes(':')) {
+		return false;
+	}
+	return !host.includes('.') || /\.(local|internal|lan|home\.arpa|localdomain)$/.test(host);
 }
 
 function isPrivateAddress(host: string): boolean {

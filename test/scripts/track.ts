@@ -45,9 +45,23 @@ function pad(text: string, width: number): string {
 	return text + ' '.repeat(Math.max(0, width - columns));
 }
 
-async function main(): Promise<number> {
-	const { values } = parseArgs({
+const USAGE = `Usage: npm run track -- [--carrier CODE] [--number NUMBER] [options]
+
+  --carrier        Kuaidi100 code, alias or name, or auto (default yuantong)
+  --number         tracking number (default YT7100000000001, a sandbox waybill)
+  --phone          phone or its last 4 digits (SF Express, SF Freight, ZTO)
+  --output         events | shipment (default events)
+  --result-detail  "" | 1 | 4 | 8 (default 4)
+  --order          desc | asc (default desc)
+  --lang           zh | en (default zh)
+  --from, --to     origin and destination as 省市区
+
+Without KUAIDI100_CUSTOMER and KUAIDI100_KEY it uses the local sandbox.`;
+
+function parseFlags() {
+	return parseArgs({
 		options: {
+			help: { type: 'boolean', short: 'h', default: false },
 			carrier: { type: 'string', default: 'yuantong' },
 			number: { type: 'string', default: 'YT7100000000001' },
 			phone: { type: 'string', default: '' },
@@ -59,6 +73,20 @@ async function main(): Promise<number> {
 			to: { type: 'string', default: '' },
 		},
 	});
+}
+
+async function main(): Promise<number> {
+	let values: ReturnType<typeof parseFlags>['values'];
+	try {
+		({ values } = parseFlags());
+	} catch (error) {
+		console.error(`${(error as Error).message}\n\n${USAGE}`);
+		return 2;
+	}
+	if (values.help) {
+		console.log(USAGE);
+		return 0;
+	}
 
 	buildIfNeeded();
 	// Imported after the environment is set, because n8n-core reads it on load.
@@ -106,6 +134,10 @@ async function main(): Promise<number> {
 		}
 		const first = items[0]?.json;
 		if (first) {
+			const candidates = first.carrierCandidates as Array<{ code: string }> | null;
+			if (candidates) {
+				console.log(`Detected carriers, most likely first: ${candidates.map((candidate) => candidate.code).join(', ')}`);
+			}
 			console.log(
 				`${first.carrierNameEn ?? ''} ${first.carrierName} (${first.carrierCode}) ${first.trackingNumber}: ${first.status}, ${first.eventCount} events`,
 			);
@@ -114,7 +146,7 @@ async function main(): Promise<number> {
 		for (const { json } of items) {
 			const marker = json.isLatest ? '*' : ' ';
 			console.log(
-				`${marker}${pad(String(json.time ?? json.timeRaw ?? '-'), 27)}${pad(String(json.eventStatus ?? json.status), 18)}${pad(String(json.eventStatusCode ?? ''), 6)}${json.context ?? json.message ?? ''}`,
+				`${marker}${pad(String(json.time ?? json.timeRaw ?? '-'), 27)}${pad(String(json.eventStatus ?? '-'), 18)}${pad(String(json.eventStatusCode ?? ''), 6)}${json.context ?? json.message ?? ''}`,
 			);
 		}
 		return 0;
@@ -126,7 +158,9 @@ async function main(): Promise<number> {
 main().then(
 	(code) => process.exit(code),
 	(error) => {
-		console.error(error);
+		// n8n reports a missing required parameter by throwing; its message is enough.
+		console.error(`Error: ${(error as Error).message}`);
+		if (process.env.DEBUG) console.error(error);
 		process.exit(1);
 	},
 );

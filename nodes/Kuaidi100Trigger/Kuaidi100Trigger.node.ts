@@ -63,10 +63,6 @@ export class Kuaidi100Trigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				// Once a workflow starts, n8n 2.41 answers with responseData, which
-				// defaults to the text 'firstEntryJson', and ignores webhookResponse. An
-				// empty value makes it send webhookResponse, Kuaidi100's acknowledgement.
-				responseData: '',
 				path: 'kuaidi100',
 			},
 		],
@@ -179,7 +175,7 @@ export class Kuaidi100Trigger implements INodeType {
 				node: this.getNode().name,
 				workflowId: this.getWorkflow().id,
 			});
-			return { webhookResponse: rejectionReply(check.reason) };
+			return reply(this, rejectionReply(check.reason));
 		}
 
 		const output = this.getNodeParameter('output', 'events') as PushOutput;
@@ -202,11 +198,21 @@ export class Kuaidi100Trigger implements INodeType {
 			this.logger.debug('Kuaidi100 Trigger: the push repeats events emitted before, so no workflow starts', {
 				node: this.getNode().name,
 			});
-			return { webhookResponse: { ...PUSH_ACKNOWLEDGEMENT } };
+			return reply(this, PUSH_ACKNOWLEDGEMENT);
 		}
-		return {
-			webhookResponse: { ...PUSH_ACKNOWLEDGEMENT },
-			workflowData: [this.helpers.returnJsonArray(items)],
-		};
+		return { ...reply(this, PUSH_ACKNOWLEDGEMENT), workflowData: [this.helpers.returnJsonArray(items)] };
 	}
+}
+
+/**
+ * Answers the push before n8n starts the workflow, in the exact JSON
+ * Kuaidi100 expects. Returning the body as webhookResponse instead fails in
+ * n8n 2.41 in two ways once a workflow starts: n8n sends the webhook's
+ * responseData (by default the text 'firstEntryJson') in its place, and it
+ * saves the node's static data only after building the run, which resets the
+ * change flag, so the Only New Events memory would be lost.
+ */
+function reply(context: IWebhookFunctions, body: IDataObject): IWebhookResponseData {
+	context.getResponseObject().status(200).json(body);
+	return { noWebhookResponse: true };
 }

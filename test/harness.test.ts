@@ -304,11 +304,26 @@ describe('webhooks', () => {
 		expect(second.staticData[staticKey]).toMatchObject({ token: 'push-token', pushCount: 2 });
 	});
 
+	test('deferred reply loses static data changes', async () => {
+		const created = await runWebhookMethod({ ...trigger, method: 'create' });
+		const result = await callWebhook({
+			...trigger,
+			parameters: { ...trigger.parameters, replyFirst: false },
+			staticData: created.staticData,
+			query: { token: 'push-token' },
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: 'param=%7B%7D&sign=ABC',
+		});
+
+		expect(result.workflowData?.[0]?.[0].json.pushCount).toBe(1);
+		expect(result.staticData[staticKey]).not.toHaveProperty('pushCount');
+	});
+
 	test('responseData overrides webhookResponse once started', async () => {
 		const created = await runWebhookMethod({ ...trigger, method: 'create' });
 		const result = await callWebhook({
 			...trigger,
-			parameters: { ...trigger.parameters, responseData: 'firstEntryJson' },
+			parameters: { ...trigger.parameters, replyFirst: false, responseData: 'firstEntryJson' },
 			staticData: created.staticData,
 			query: { token: 'push-token' },
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

@@ -331,6 +331,11 @@ async function deliverRequest(
 	if (!nodeType.webhook) throw new UserError(`Node type "${node.type}" has no webhook() method`);
 	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], null);
 
+	// n8n 2.41 saves a webhook's static data only while its change flag is set. When a workflow
+	// starts and n8n still has to reply (no noWebhookResponse), it builds the run's Workflow
+	// first, which resets that flag on the shared data, so the webhook's changes are not saved.
+	const staticDataBefore = copyStaticData(workflow);
+
 	let result: IWebhookResponseData;
 	try {
 		result = await nodeType.webhook.call(context);
@@ -376,10 +381,11 @@ async function deliverRequest(
 		}
 	}
 	response.status(statusCode).send(body);
-	return finish({
+	const finished = finish({
 		workflowData: result.workflowData,
 		response: { statusCode, headers: response.headers, body: response.body },
 	});
+	return result.workflowData === undefined ? finished : { ...finished, staticData: staticDataBefore };
 }
 
 export interface RunWebhookMethodOptions extends TriggerNodeOptions {

@@ -313,7 +313,9 @@ async function prepareTrigger(runner: CheckRunner, state: RunState, port: number
 		const types = await state.folder.exportNodeTypes();
 		const description = types.find((type) => type.name === TRIGGER_TYPE);
 		check(description !== undefined, `n8n export:nodes does not list ${TRIGGER_TYPE}`);
-		const parameters = triggerParameters(description);
+		// Only New Events makes n8n keep the trigger's static data between pushes, which the
+		// repeated-push check below relies on.
+		const parameters = { ...triggerParameters(description), options: { onlyNewEvents: true } };
 		await state.folder.importWorkflow(triggerWorkflow({ parameters }));
 		state.triggerWebhookUrl = productionWebhookUrl(`http://127.0.0.1:${port}`, description, parameters);
 		await subscribeThroughNode(state, state.triggerWebhookUrl);
@@ -400,10 +402,8 @@ async function triggerChecks(runner: CheckRunner, state: RunState): Promise<void
 
 		// A push with a new event must start an execution. Once it has finished, a run started by
 		// the rejected push, which n8n received earlier, would be listed too.
-		const newEvent = { time: '2026-05-04 09:30:00', context: '【E2E】快件已到达驿站，请凭取件码取件', statusCode: '501' };
-		const waybill = findCatalogueWaybill(PUSHED_NUMBER);
-		check(waybill !== undefined, `the sandbox has no catalogue waybill ${PUSHED_NUMBER}`);
-		const events = [newEvent, ...waybill.events.map(({ time, context, statusCode }) => ({ time, context, statusCode }))];
+		const newEvent = NEW_SCAN;
+		const events = pushedEvents([newEvent]);
 		const accepted = await sandbox.push(PUSHED_NUMBER, { events, state: '5', ischeck: '0', status: 'polling' });
 		checkEqual(accepted.statusCode, 200, `HTTP status of the valid push after the rejected one (body ${accepted.body})`);
 
@@ -497,6 +497,73 @@ async function listingChecks(runner: CheckRunner, state: RunState): Promise<void
 
 // --- main -----------------------------------------------------------------------------------------
 
+/** A scan the catalogue waybill does not have, pushed after the rejected push. */
+const NEW_SCAN = { time: '2026-05-04 09:30:00', context: '【E2E】快件已到达驿站，请凭取件码取件', statusCode: '501' };
+
+/** A delivery scan whose text has Chinese punctuation, & and +, which form encoding must carry intact. */
+const SIGNED_SCAN = { time: '2026-05-04 18:02:00', context: '快件已签收，签收人：本人 & 家人+1', statusCode: '301' };
+
+/** The catalogue waybill's events with `extra` scans on top, newest first as Kuaidi100 pushes them. */
+function pushedEvents(extra: Array<typeof NEW_SCAN>): Array<typeof NEW_SCAN> {
+	const waybill = findCatalogueWaybill(PUSHED_NUMBER);
+	check(waybill !== undefined, `the sandbox has no catalogue waybill ${PUSHED_NUMBER}`);
+	return [...extra, ...waybill.events.map(({ time, context, statusCode }) => ({ time, context, statusCode }))];
+}
+
+/**
+ * Checks what depends on n8n itself between pushes: static data kept across webhook calls
+ * (a repeated push emits nothing), n8n's form parsing of & and + (the sign is verified over the
+ * raw value), and a monitoring-stopped push without events.
+ */
+async function pushStateChecks(runner: CheckRunner, state: RunState): Promise<void> {
+	const names = [
+		'd. repeated push with Only New Events starts no execution',
+		'd. push with 签收人：本人, & and + verified and emitted intact',
+		'd. abort push without events gives one monitoring-stopped item',
+	];
+	if (!state.triggerReady || state.server === undefined) {
+		for (const name of names) runner.fail(name, 'the trigger checks could not run (see above)');
+		return;
+	}
+	const server = state.server;
+	const sandbox = state.sandbox;
+
+	await runner.run(names[0], async () => {
+		const before = (await server.executions(TRIGGER_WORKFLOW_ID)).length;
+		const repeated = await sandbox.push(PUSHED_NUMBER, { events: pushedEvents([NEW_SCAN]), state: '5', ischeck: '0', status: 'polling' });
+		checkEqual(repeated.body, PUSH_ACKNOWLEDGEMENT, 'acknowledgement of the repeated push');
+		// A push that starts nothing leaves nothing to wait for; give n8n time to show a run if it made one.
+		await new Promise((resolve) => setTimeout(resolve, 3_000));
+		checkEqual((await server.executions(TRIGGER_WORKFLOW_ID)).length, before, 'executions after the repeated push');
+	});
+
+	await runner.run(names[1], async () => {
+		const before = (await server.executions(TRIGGER_WORKFLOW_ID)).length;
+		const pushed = await sandbox.push(PUSHED_NUMBER, { events: pushedEvents([SIGNED_SCAN, NEW_SCAN]), state: '3', ischeck: '1', status: 'shutdown' });
+		checkEqual(pushed.body, PUSH_ACKNOWLEDGEMENT, 'acknowledgement of the push with & and +');
+		const executions = await server.waitForExecutions(TRIGGER_WORKFLOW_ID, before + 1);
+		const newest = executions.reduce((newer, other) => (Number(other.id) > Number(newer.id) ? other : newer));
+		const items = itemsOfExecution((await server.execution(newest.id)).run);
+		checkEqual(items.map((item) => item.json.context), [SIGNED_SCAN.context], 'contexts emitted for the push with & and +');
+		checkEqual(items[0].json.status, 'delivered', 'status of the signed waybill');
+	});
+
+	await runner.run(names[2], async () => {
+		const before = (await server.executions(TRIGGER_WORKFLOW_ID)).length;
+		const aborted = await sandbox.push(PUSHED_NUMBER, { events: [], status: 'abort', message: '3天查询无记录' });
+		checkEqual(aborted.body, PUSH_ACKNOWLEDGEMENT, 'acknowledgement of the abort push');
+		const executions = await server.waitForExecutions(TRIGGER_WORKFLOW_ID, before + 1);
+		const newest = executions.reduce((newer, other) => (Number(other.id) > Number(newer.id) ? other : newer));
+		const items = itemsOfExecution((await server.execution(newest.id)).run);
+		checkEqual(items.length, 1, 'items of the abort push');
+		checkEqual(
+			[items[0].json.monitorStatus, items[0].json.monitorMessage, items[0].json.monitoringStopped],
+			['abort', '3天查询无记录', true],
+			'monitoring fields of the abort item',
+		);
+	});
+}
+
 async function main(): Promise<number> {
 	stopAllOnSignals();
 	const runner = new CheckRunner();
@@ -563,6 +630,7 @@ async function main(): Promise<number> {
 
 		await listingChecks(runner, state);
 		await triggerChecks(runner, state);
+		await pushStateChecks(runner, state);
 	} finally {
 		if (state.server !== undefined) {
 			await state.server.stop();

@@ -41,7 +41,7 @@ async function track(overrides: INodeParameters = {}, options: IDataObject = {},
 	});
 }
 
-/** Serves one fixed answer to every request on 127.0.0.1, standing in for a misbehaving server. */
+/** Serves one fixed response to every request on 127.0.0.1, in place of a misbehaving server. */
 async function withFixedServer<T>(
 	statusCode: number,
 	body: string,

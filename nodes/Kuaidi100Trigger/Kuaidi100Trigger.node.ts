@@ -205,7 +205,7 @@ export class Kuaidi100Trigger implements INodeType {
 }
 
 /**
- * Answers the push before n8n starts the workflow, in the exact JSON
+ * Sends the reply to a push before n8n starts the workflow, in the exact JSON
  * Kuaidi100 expects. Returning the body as webhookResponse instead fails in
  * n8n 2.41 in two ways once a workflow starts: n8n sends the webhook's
  * responseData (by default the text 'firstEntryJson') in its place, and it

@@ -6,7 +6,7 @@ import { resolveCarrier } from '../helpers/carriers';
 import { quoteValue } from '../helpers/validate';
 import type { RequestSettings } from '../transport';
 
-/** Value of the carrier parameter that asks for detection instead of a fixed carrier. */
+/** Value of the carrier parameter that requests detection instead of a fixed carrier. */
 export const AUTO_DETECT = 'auto';
 
 /** Per-execution state that every operation shares. */

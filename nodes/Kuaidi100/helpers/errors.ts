@@ -104,8 +104,8 @@ const ERRORS_BY_ENDPOINT: Record<EndpointName, Record<string, ErrorExplanation>>
 const SELF_EXPLAINING_CODES = new Set(['503', '601', '600', '502']);
 
 /**
- * Tells whether a query failure says the number is locked for over-querying.
- * NOTE: Kuaidi100 does not document the body of this answer, so it is
+ * Tells whether a query failure reports the number as locked for over-querying.
+ * NOTE: Kuaidi100 does not document the body of this response, so it is
  * recognised by the words its messages use for a lock or too frequent queries.
  */
 export function isLockedNumberFailure(failure: Kuaidi100Failure): boolean {
@@ -115,7 +115,7 @@ export function isLockedNumberFailure(failure: Kuaidi100Failure): boolean {
 	return /锁|locked|频繁|too many|too frequent/i.test(failure.message);
 }
 
-/** Tells whether a query failure says the phone (Kuaidi100's "verification code") does not match. */
+/** Tells whether a query failure reports that the phone (Kuaidi100's "verification code") does not match. */
 function isPhoneMismatch(failure: Kuaidi100Failure): boolean {
 	if (failure.returnCode === '408') {
 		return true;

@@ -12,7 +12,7 @@ const MAX_NUMBER_LENGTH = 32;
 // and copy-paste leave around and inside numbers.
 const INVISIBLE = /[\s\u00a0\u200b-\u200d\u2060\ufeff]/g;
 
-/** Longest part of a user's value that an error message repeats. */
+/** Maximum length of a user's value that an error message repeats. */
 const MAX_QUOTED_LENGTH = 40;
 
 /** Quotes a value for an error message, cut to a readable length. */
@@ -73,8 +73,8 @@ const PHONE_PATTERN = /^\+?[\d*][\d*-]{2,18}\d$/;
 
 /**
  * Rejects a query for SF Express, SF Freight or ZTO without a phone, or with
- * one that cannot be right, before anything is sent: Kuaidi100 would charge
- * the query and answer only 408. Other carriers ignore the phone.
+ * one that cannot be right, before anything is sent, because Kuaidi100 would
+ * charge the query and return only 408. Other carriers ignore the phone.
  */
 export function assertPhoneIfRequired(node: INode, carrier: Carrier, phone: string, itemIndex: number): void {
 	if (!PHONE_REQUIRED_CARRIERS.has(carrier.code)) {

@@ -62,7 +62,7 @@ function isPlainObject(body: unknown): body is IDataObject {
 }
 
 /**
- * What a success body of each endpoint looks like. Anything else, such as
+ * Shape check of each endpoint's success body. Anything else, such as
  * `{}` from another API, is reported instead of being read as "no events" or
  * "not recognised", which would hide a wrong API Base URL.
  */

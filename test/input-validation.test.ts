@@ -204,6 +204,79 @@ describe('bodies that are not Kuaidi100 answers', () => {
 	});
 });
 
+/** Serves an error page that echoes the whole request, the way some gateways do. */
+async function withEchoServer<T>(statusCode: number, run: (url: string) => Promise<T>): Promise<T> {
+	const server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			const raw = Buffer.concat(chunks).toString('utf8');
+			const decoded = new URLSearchParams(raw);
+			response.writeHead(statusCode, { 'Content-Type': 'text/plain; charset=utf-8' });
+			// The raw form, then each decoded value, then the JSON-in-JSON form of param.
+			response.end(`${request.url} ${[...decoded.values()].join(' ')} ${JSON.stringify({ echo: decoded.get('param') })} ${raw}`);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	try {
+		return await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+	} finally {
+		server.closeAllConnections();
+		await new Promise((resolve) => server.close(resolve));
+	}
+}
+
+describe('gateway pages that echo the request', () => {
+	const secretAccount = { customer: 'CUSTECHO0000000000000000000000ZZ', key: 'K3yEcho7Qx', salt: 's4ltEcho9' };
+	const operations: Array<[string, INodeParameters]> = [
+		['track', trackParameters()],
+		[
+			'subscribe',
+			{
+				resource: 'tracking',
+				operation: 'subscribe',
+				carrier: { __rl: true, mode: 'code', value: 'yuantong' },
+				trackingNumber: 'YT7100000000001',
+				callbackUrl: 'http://n8n.example.com/webhook/kuaidi100',
+				options: {},
+			},
+		],
+		['detect', { resource: 'carrier', operation: 'detect', trackingNumber: 'YT7100000000001', options: {} }],
+	];
+
+	it.each(operations)('%s error hides every credential value', async (_name, parameters) => {
+		for (const statusCode of [403, 502]) {
+			const result = await withEchoServer(statusCode, async (url) =>
+				await runNode({
+					type: 'kuaidi100',
+					parameters: { ...parameters, options: { retries: 0 } },
+					credentials: { kuaidi100Api: { ...secretAccount, baseUrl: url } },
+				}),
+			);
+			const seen = JSON.stringify([result.error, result.outputs, result.logs]);
+
+			expect(result.error?.message).toContain(`HTTP ${statusCode}`);
+			expect(seen).not.toContain(secretAccount.key);
+			expect(seen).not.toContain(secretAccount.customer);
+			expect(seen).not.toContain(secretAccount.salt);
+		}
+	});
+});
+
+describe('errors before any response', () => {
+	it('missing credential is not retried', async () => {
+		const { error, logs } = await runNode({
+			type: 'kuaidi100',
+			parameters: trackParameters({}, { retries: 3, retryDelay: 0 }),
+			credentials: {},
+		});
+
+		expect(error?.message).toMatch(/credential/i);
+		expect(error?.message).not.toContain('Could not reach Kuaidi100');
+		expect(logs.join('\n')).not.toContain('Retrying Kuaidi100 request');
+	});
+});
+
 describe('failure texts read by code first', () => {
 	it('reports 601 with a count message as quota', () => {
 		const explanation = explainFailure('query', { returnCode: '601', message: '查询次数已用完' });

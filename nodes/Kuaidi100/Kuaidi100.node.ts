@@ -13,6 +13,7 @@ import * as subscribe from './actions/tracking/subscribe.operation';
 import * as track from './actions/tracking/track.operation';
 import { mapWithConcurrency } from './helpers/batch';
 import { searchCarriers } from './methods/listSearch';
+import { credentialSecrets } from './transport';
 import { RateLimiter } from './transport/rateLimiter';
 
 const OPERATIONS: Record<string, OperationExecute> = {
@@ -109,8 +110,10 @@ export class Kuaidi100 implements INodeType {
 		}
 
 		const { concurrency, maxRequestsPerSecond, settings } = readRequestSettings.call(this);
+		// Read once to mask the credential's values in anything a server echoes back.
+		const secrets = credentialSecrets(await this.getCredentials('kuaidi100Api'));
 		const context: OperationContext = {
-			settings: { ...settings, limiter: new RateLimiter(maxRequestsPerSecond, concurrency) },
+			settings: { ...settings, limiter: new RateLimiter(maxRequestsPerSecond, concurrency), secrets },
 		};
 		const continueOnFail = this.continueOnFail();
 		let failed = false;

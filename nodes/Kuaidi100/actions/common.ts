@@ -240,7 +240,11 @@ function readNumberOption(node: INode, options: IDataObject, rule: NumberOptionR
 }
 
 /** Reads the request options, which apply to the whole execution and so come from the first item. */
-export function readRequestSettings(this: IExecuteFunctions): { concurrency: number; settings: Omit<RequestSettings, 'limiter'>; maxRequestsPerSecond: number } {
+export function readRequestSettings(this: IExecuteFunctions): {
+	concurrency: number;
+	settings: Omit<RequestSettings, 'limiter' | 'secrets'>;
+	maxRequestsPerSecond: number;
+} {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const node = this.getNode();
 	const read = (name: string) => readNumberOption(node, options, REQUEST_OPTION_RULES[name]);

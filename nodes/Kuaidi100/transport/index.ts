@@ -15,6 +15,8 @@ export interface RequestSettings {
 	/** Backoff before the first retry in milliseconds; each further retry doubles it. */
 	retryDelayMs: number;
 	limiter: RateLimiter;
+	/** Credential values that must not appear in any message: key, customer and salt. */
+	secrets: readonly string[];
 }
 
 export interface Kuaidi100Request {
@@ -30,6 +32,21 @@ export type Kuaidi100Response =
 const MAX_RETRY_DELAY_MS = 30_000;
 const BODY_PREVIEW_LENGTH = 120;
 
+/** Error codes of failures on the way to Kuaidi100 that another attempt may fix. */
+const NETWORK_ERROR_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+]);
+
 /** A failure that another attempt may fix: the network, a timeout, HTTP 5xx or Kuaidi100 busy (502). */
 class TransientFailure extends Error {
 	constructor(
@@ -40,6 +57,36 @@ class TransientFailure extends Error {
 	) {
 		super(message);
 	}
+
+	/** Whether a response arrived, so its duration says something about Kuaidi100's latency. */
+	get responded(): boolean {
+		return this.httpCode !== undefined || this.failure !== undefined;
+	}
+}
+
+/** Shortest credential value worth masking; shorter ones would mask ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+
+/** Lists the credential values that messages must never contain. */
+export function credentialSecrets(credentials: IDataObject): string[] {
+	return ['key', 'customer', 'salt']
+		.map((name) => (typeof credentials[name] === 'string' ? (credentials[name] as string).trim() : ''))
+		.filter((value) => value.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * Masks credential values in a text that came from outside: a proxy's error
+ * page or a message may echo the request, which carries the key, customer and
+ * salt in several encodings.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+	let redacted = text;
+	for (const secret of secrets) {
+		for (const form of new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])) {
+			redacted = redacted.split(form).join('***');
+		}
+	}
+	return redacted;
 }
 
 /**
@@ -47,10 +94,10 @@ class TransientFailure extends Error {
  * often echo the request URL or form, which carry the key, customer and sign,
  * so those values are masked by name.
  */
-function preview(body: string): string {
-	const flat = body
+function preview(body: string, secrets: readonly string[]): string {
+	const flat = redactSecrets(body, secrets)
 		.replace(/\b(key|customer|sign|salt)(=|%3D)[^&\s"'<>]*/gi, '$1$2***')
-		.replace(/("(?:key|customer|sign|salt)"\s*:\s*")[^"]*"/gi, '$1***"')
+		.replace(/(\\?"(?:key|customer|sign|salt)\\?"\s*:\s*\\?")[^"\\]*/gi, '$1***')
 		.replace(/(%22(?:key|customer|sign|salt)%22(?:%20)*%3A(?:%20)*%22)[^%&\s]*/gi, '$1***')
 		.replace(/\s+/g, ' ')
 		.trim();
@@ -84,44 +131,67 @@ function failureOf(body: unknown): Kuaidi100Failure | undefined {
 	return undefined;
 }
 
-/**
- * Describes a network-level error by its code only. The request behind it
- * carries the key (detection) or the customer and sign (query), so neither the
- * library's message nor its request details may reach an item or a log.
- */
-function describeNetworkError(error: unknown, timeoutMs: number): TransientFailure {
+/** Walks an error and its causes, as n8n wraps the HTTP library's error once or twice. */
+function* causes(error: unknown): Generator<object> {
 	const seen = new Set<unknown>();
-	let current: unknown = error;
-	let code: string | undefined;
-	while (current && typeof current === 'object' && !seen.has(current)) {
+	for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
 		seen.add(current);
-		const candidate = (current as { code?: unknown }).code;
-		if (typeof candidate === 'string' && /^E[A-Z_]+$/.test(candidate)) {
-			code = candidate;
-			break;
-		}
+		yield current;
 		current = (current as { cause?: unknown }).cause;
 	}
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+}
+
+function errorCode(error: unknown): string | undefined {
+	for (const entry of causes(error)) {
+		const code = (entry as { code?: unknown }).code;
+		if (typeof code === 'string' && /^(E|ERR_)[A-Z_]+$/.test(code)) {
+			return code;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Describes an error raised before any response arrived. Only its code is
+ * used: the request behind it carries the key (detection) or the customer and
+ * sign (query), so neither the library's message nor its request details may
+ * reach an item or a log. Network failures and timeouts are transient; any
+ * other error (a cancelled execution, a missing credential) is thrown at once.
+ */
+function describeRequestError(context: IExecuteFunctions, error: unknown, settings: RequestSettings, itemIndex: number): TransientFailure {
+	const fieldError = [...causes(error)].find((entry) => entry instanceof CredentialFieldError);
+	if (fieldError) {
+		throw new NodeOperationError(context.getNode(), (fieldError as CredentialFieldError).message, {
+			itemIndex,
+			description: 'Open the Kuaidi100 credential and correct the field named above.',
+		});
+	}
+	// n8n's own errors (such as a missing credential) carry no request details.
+	const n8nError = [...causes(error)].find((entry) => entry instanceof NodeOperationError);
+	if (n8nError) {
+		throw new NodeOperationError(context.getNode(), redactSecrets((n8nError as NodeOperationError).message, settings.secrets), { itemIndex });
+	}
+
+	const code = errorCode(error);
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
 		return new TransientFailure(
-			`Kuaidi100 did not respond within ${timeoutMs} ms`,
+			`Kuaidi100 did not respond within ${settings.timeoutMs} ms`,
 			'Increase the Request Timeout option, or try again later.',
 		);
 	}
-	return new TransientFailure(
-		`Could not reach Kuaidi100 (${code ?? 'network error'})`,
-		'Check that the n8n host can reach Kuaidi100, or the API Base URL of the credential if one is set.',
-	);
-}
-
-function credentialFieldError(error: unknown): CredentialFieldError | undefined {
-	for (let current = error, depth = 0; current && depth < 4; depth++) {
-		if (current instanceof CredentialFieldError) {
-			return current;
-		}
-		current = (current as { cause?: unknown }).cause;
+	if (code !== undefined && NETWORK_ERROR_CODES.has(code)) {
+		return new TransientFailure(
+			`Could not reach Kuaidi100 (${code})`,
+			'Check that the n8n host can reach Kuaidi100, or the API Base URL of the credential if one is set.',
+		);
 	}
-	return undefined;
+	if (code === 'ERR_CANCELED' || context.getExecutionCancelSignal()?.aborted) {
+		throw new NodeOperationError(context.getNode(), 'The request to Kuaidi100 was cancelled with the execution', { itemIndex });
+	}
+	throw new NodeOperationError(context.getNode(), `The request to Kuaidi100 failed before any response arrived (${code ?? 'no error code'})`, {
+		itemIndex,
+		description: 'This is not a network error that another attempt could fix. Check the credential and the API Base URL.',
+	});
 }
 
 /**
@@ -153,21 +223,14 @@ async function sendOnce(
 	try {
 		response = await context.helpers.httpRequestWithAuthentication.call(context, 'kuaidi100Api', options);
 	} catch (error) {
-		const fieldError = credentialFieldError(error);
-		if (fieldError) {
-			throw new NodeOperationError(context.getNode(), fieldError.message, {
-				itemIndex,
-				description: 'Open the Kuaidi100 credential and correct the field named above.',
-			});
-		}
-		return { transient: describeNetworkError(error, settings.timeoutMs) };
+		return { transient: describeRequestError(context, error, settings, itemIndex) };
 	}
 
 	const text = typeof response.body === 'string' ? response.body : String(response.body ?? '');
 	if (response.statusCode >= 500) {
 		return {
 			transient: new TransientFailure(
-				`Unexpected response from Kuaidi100 (HTTP ${response.statusCode}, body starts with “${preview(text)}”)`,
+				`Unexpected response from Kuaidi100 (HTTP ${response.statusCode}, body starts with “${preview(text, settings.secrets)}”)`,
 				'Kuaidi100 or a proxy in between failed. Try again later.',
 				response.statusCode,
 			),
@@ -187,7 +250,7 @@ async function sendOnce(
 			context.getNode(),
 			{ httpCode: String(response.statusCode) } as JsonObject,
 			{
-				message: `Unexpected response from Kuaidi100 (HTTP ${response.statusCode}, body starts with “${preview(text)}”)`,
+				message: `Unexpected response from Kuaidi100 (HTTP ${response.statusCode}, body starts with “${preview(text, settings.secrets)}”)`,
 				description:
 					'Kuaidi100 answered with something other than its JSON format. If the credential sets an API Base URL, check that it points at a Kuaidi100-compatible server.',
 				httpCode: String(response.statusCode),
@@ -219,17 +282,23 @@ export async function callKuaidi100(
 		await settings.limiter.acquire();
 		const sentAt = Date.now();
 		const result = await sendOnce(context, endpoint, request, settings, itemIndex);
-		settings.limiter.recordResponseTime(Date.now() - sentAt);
+		// Only answered requests measure latency: a timeout would stretch the pacing for seconds.
+		if ('body' in result || result.transient.responded) {
+			settings.limiter.recordResponseTime(Date.now() - sentAt);
+		}
 		if ('body' in result) {
 			const failure = failureOf(result.body);
-			return failure
-				? { ok: false, failure, attempts: attempt }
-				: { ok: true, body: result.body, attempts: attempt };
+			if (failure) {
+				failure.message = redactSecrets(failure.message, settings.secrets);
+				return { ok: false, failure, attempts: attempt };
+			}
+			return { ok: true, body: result.body, attempts: attempt };
 		}
 
 		const { transient } = result;
 		if (attempt > settings.retries) {
 			if (transient.failure) {
+				transient.failure.message = redactSecrets(transient.failure.message, settings.secrets);
 				return { ok: false, failure: transient.failure, attempts: attempt };
 			}
 			const error = new NodeApiError(context.getNode(), {} as JsonObject, {
@@ -248,6 +317,9 @@ export async function callKuaidi100(
 		// Equal jitter: half the delay is fixed and half random, so a batch of
 		// throttled requests does not come back in lockstep.
 		const jittered = delay / 2 + Math.random() * (delay / 2);
+		if (context.getExecutionCancelSignal()?.aborted) {
+			throw new NodeOperationError(context.getNode(), 'The request to Kuaidi100 was cancelled with the execution', { itemIndex });
+		}
 		context.logger.debug('Retrying Kuaidi100 request after a transient failure', {
 			endpoint,
 			itemIndex,

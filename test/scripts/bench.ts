@@ -18,15 +18,17 @@
  * - conversion: a 10,000-event response turned into items, through buildEventItems alone and
  *   through the node end to end, and the heap the node's output takes at 1,000 and 10,000 events.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+
+import { buildIfNeeded } from './build-if-needed';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { Pool } from 'undici';
 
@@ -411,23 +413,6 @@ async function runChild(scenario: Scenario): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Parent: sandbox, child processes, report
 
-function newestSourceTime(dir: string): number {
-	let newest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const path = join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestSourceTime(path) : statSync(path).mtimeMs);
-	}
-	return newest;
-}
-
-/** Builds the package when dist/ is missing or older than any source, because the node runs from dist/ as in n8n. */
-function buildIfNeeded(): void {
-	const built = join(ROOT, 'dist/nodes/Kuaidi100/Kuaidi100.node.js');
-	const sources = Math.max(newestSourceTime(join(ROOT, 'nodes')), newestSourceTime(join(ROOT, 'credentials')));
-	if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-	console.error('Building the package (dist/ is missing or out of date)…');
-	execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 /** Runs one scenario in a fresh tsx process and returns the result it prints. */
 function runInChild<T>(scenario: Scenario): Promise<T> {

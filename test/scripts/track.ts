@@ -9,35 +9,16 @@
  * calls the real Kuaidi100 API. Further flags: --phone, --output events|shipment,
  * --result-detail 1|4|8, --order desc|asc, --lang zh|en, --from, --to.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const ROOT = resolve(__dirname, '../..');
+import { buildIfNeeded } from './build-if-needed';
+
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'kuaidi100-track-'));
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 
-function newestSourceTime(dir: string): number {
-	let newest = 0;
-	for (const entry of readdirSync(dir, { withFileTypes: true })) {
-		const path = join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestSourceTime(path) : statSync(path).mtimeMs);
-	}
-	return newest;
-}
-
-/** Builds the package when dist/ is missing or older than any source, as a user's n8n would load dist/. */
-function buildIfNeeded(): void {
-	const built = join(ROOT, 'dist/nodes/Kuaidi100/Kuaidi100.node.js');
-	const sources = Math.max(newestSourceTime(join(ROOT, 'nodes')), newestSourceTime(join(ROOT, 'credentials')));
-	if (existsSync(built) && statSync(built).mtimeMs >= sources) {
-		return;
-	}
-	console.error('Building the package (dist/ is missing or out of date)…');
-	execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 function pad(text: string, width: number): string {
 	// CJK characters take two terminal columns.

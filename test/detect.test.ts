@@ -436,6 +436,23 @@ describe('Track with Auto-detect', () => {
 		expect(queriedCarriers()).toEqual(['shentong']);
 	});
 
+	test('skips phone-guarded candidates without phone', async () => {
+		// Pure digits: the sandbox's detection proposes yunda, zhongtong and shentong, and none of
+		// them has this number, so zhongtong (which needs a phone) must be skipped, not fatal.
+		const result = await runNode({
+			type: 'kuaidi100',
+			parameters: trackParameters('auto', '4312345678901'),
+			credentials: credentialsFor(),
+		});
+
+		expect(result.error).toBeUndefined();
+		const [item] = json(result);
+		expect((item.carrierCandidates as IDataObject[]).map((entry) => entry.code)).toEqual(['yunda', 'zhongtong', 'shentong']);
+		expect(queriedCarriers()).toEqual(['yunda', 'shentong']);
+		expect(item.status).toBe('no_information');
+		expect(item.carrierCode).toBe('yunda');
+	});
+
 	test('phone-guarded candidate needs Phone', async () => {
 		const result = await runNode({
 			type: 'kuaidi100',

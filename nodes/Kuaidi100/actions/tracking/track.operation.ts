@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Carrier } from '../../helpers/carriers';
+import { PHONE_REQUIRED_CARRIERS } from '../../helpers/carriers';
 import { failureError, isLockedNumberFailure } from '../../helpers/errors';
 import type { EventOrder, WaybillContext } from '../../helpers/output';
 import { buildEventItems, buildNoInformationItem, buildShipmentItem } from '../../helpers/output';
@@ -181,24 +182,30 @@ async function queryCarrier(
 	settings: RequestSettings,
 	itemIndex: number,
 ): Promise<Kuaidi100Response> {
-	assertPhoneIfRequired(this.getNode(), carrier, request.phone, itemIndex);
 	const form = { param: queryParam(carrier, request) };
 	return await callKuaidi100(this, 'query', { form }, settings, itemIndex);
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	{ settings }: OperationContext,
-): Promise<IDataObject[]> {
+type NoEventsBehaviour = 'outputItem' | 'error' | 'outputNothing';
+
+interface TrackParameters {
+	carrierChoice: Carrier | typeof AUTO_DETECT;
+	request: TrackRequest;
+	output: 'events' | 'shipment';
+	whenNoEvents: NoEventsBehaviour;
+	tryNextCandidate: boolean;
+}
+
+/** Reads and checks the item's parameters; nothing is sent before they pass. */
+function readTrackParameters(this: IExecuteFunctions, itemIndex: number): TrackParameters {
 	const node = this.getNode();
 	const carrierChoice = readCarrier.call(this, itemIndex);
 	const trackingNumber = normaliseTrackingNumber(node, this.getNodeParameter('trackingNumber', itemIndex), itemIndex);
 	const phone = normalisePhone(this.getNodeParameter('phone', itemIndex, ''));
 	const choice = (value: unknown, displayName: string, allowed: readonly string[], fallback: string) =>
 		readChoice.call(this, value, displayName, allowed, fallback, itemIndex);
-	const output = choice(this.getNodeParameter('output', itemIndex, 'events'), 'Output', ['events', 'shipment'], 'events');
 	const options = readOptions.call(this, itemIndex);
+
 	const request: TrackRequest = {
 		trackingNumber,
 		phone,
@@ -209,55 +216,110 @@ export async function execute(
 		lang: choice(options.lang, 'Language', ['zh', 'en'], 'zh'),
 		courierInfo: options.courierInfo === true,
 	};
-	const whenNoEvents = choice(options.whenNoEvents, 'When There Are No Events', ['outputItem', 'error', 'outputNothing'], 'outputItem');
-
 	assertDestinationForEstimate(node, request.resultDetail, request.to, itemIndex);
 
-	let carriers: Carrier[];
-	let candidates: Carrier[] | null = null;
-	if (carrierChoice === AUTO_DETECT) {
-		const detected = await detectCarriers.call(this, trackingNumber, settings, itemIndex);
-		if (detected.length === 0) {
-			throw new NodeOperationError(node, `Kuaidi100 could not detect the carrier of “${trackingNumber}”`, {
-				itemIndex,
-				description: 'Select the carrier instead of Auto-detect, for example yuantong.',
-			});
-		}
-		candidates = detected.map((entry) => entry.carrier);
-		const tried = options.tryNextCandidate === false ? 1 : MAX_CANDIDATES_TRIED;
-		carriers = candidates.slice(0, tried);
-	} else {
-		carriers = [carrierChoice];
+	return {
+		carrierChoice,
+		request,
+		output: choice(this.getNodeParameter('output', itemIndex, 'events'), 'Output', ['events', 'shipment'], 'events') as
+			| 'events'
+			| 'shipment',
+		whenNoEvents: choice(
+			options.whenNoEvents,
+			'When There Are No Events',
+			['outputItem', 'error', 'outputNothing'],
+			'outputItem',
+		) as NoEventsBehaviour,
+		tryNextCandidate: options.tryNextCandidate !== false,
+	};
+}
+
+/**
+ * Picks the carriers to query: the chosen one, or up to MAX_CANDIDATES_TRIED
+ * detected ones. Without a phone, detected carriers that need one are
+ * skipped, because Kuaidi100 cannot answer for them; only when all of them
+ * need one does the item fail, naming Phone.
+ */
+async function carriersToQuery(
+	this: IExecuteFunctions,
+	parameters: TrackParameters,
+	settings: RequestSettings,
+	itemIndex: number,
+): Promise<{ carriers: Carrier[]; candidates: Carrier[] | null }> {
+	const { carrierChoice, request } = parameters;
+	if (carrierChoice !== AUTO_DETECT) {
+		assertPhoneIfRequired(this.getNode(), carrierChoice, request.phone, itemIndex);
+		return { carriers: [carrierChoice], candidates: null };
 	}
 
-	// Query the carriers in turn until one has a result; with a fixed carrier there is only one.
-	let carrier = carriers[0];
-	let response = await queryCarrier.call(this, carrier, request, settings, itemIndex);
+	const detected = await detectCarriers.call(this, request.trackingNumber, settings, itemIndex);
+	if (detected.length === 0) {
+		throw new NodeOperationError(this.getNode(), `Kuaidi100 could not detect the carrier of “${request.trackingNumber}”`, {
+			itemIndex,
+			description: 'Select the carrier instead of Auto-detect, for example yuantong.',
+		});
+	}
+	const candidates = detected.map((entry) => entry.carrier);
+	const queryable = request.phone === '' ? candidates.filter((carrier) => !PHONE_REQUIRED_CARRIERS.has(carrier.code)) : candidates;
+	// With no candidate left this fails naming Phone; with a phone it checks the phone's format.
+	for (const carrier of queryable.length === 0 ? candidates.slice(0, 1) : queryable) {
+		assertPhoneIfRequired(this.getNode(), carrier, request.phone, itemIndex);
+	}
+	if (queryable.length < candidates.length) {
+		this.logger.debug('Skipped detected carriers that need a phone', {
+			itemIndex,
+			carrierCodes: candidates.filter((carrier) => !queryable.includes(carrier)).map((carrier) => carrier.code),
+		});
+	}
+	return { carriers: queryable.slice(0, parameters.tryNextCandidate ? MAX_CANDIDATES_TRIED : 1), candidates };
+}
+
+/** Queries the carriers in turn until one has a result; returns the first carrier's answer if none has. */
+async function queryUntilResult(
+	this: IExecuteFunctions,
+	carriers: Carrier[],
+	request: TrackRequest,
+	settings: RequestSettings,
+	itemIndex: number,
+): Promise<{ carrier: Carrier; response: Kuaidi100Response }> {
+	const first = { carrier: carriers[0], response: await queryCarrier.call(this, carriers[0], request, settings, itemIndex) };
+	if (!isNoResult(first.response)) {
+		return first;
+	}
 	for (const next of carriers.slice(1)) {
-		if (!isNoResult(response)) {
-			break;
-		}
 		this.logger.debug('No result yet, trying the next detected carrier', { itemIndex, carrierCode: next.code });
-		const nextResponse = await queryCarrier.call(this, next, request, settings, itemIndex);
-		if (!isNoResult(nextResponse)) {
-			carrier = next;
-			response = nextResponse;
+		const response = await queryCarrier.call(this, next, request, settings, itemIndex);
+		if (!isNoResult(response)) {
+			return { carrier: next, response };
 		}
 	}
+	return first;
+}
 
-	const waybill: WaybillContext = { carrier, trackingNumber, candidates };
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ settings }: OperationContext,
+): Promise<IDataObject[]> {
+	const parameters = readTrackParameters.call(this, itemIndex);
+	const { request, output } = parameters;
+
+	const { carriers, candidates } = await carriersToQuery.call(this, parameters, settings, itemIndex);
+	const { carrier, response } = await queryUntilResult.call(this, carriers, request, settings, itemIndex);
+
+	const waybill: WaybillContext = { carrier, trackingNumber: request.trackingNumber, candidates };
 	if (isNoResult(response)) {
 		const message = response.ok ? 'Kuaidi100 has no tracking events for this number yet' : response.failure.message;
-		if (whenNoEvents === 'outputNothing') {
+		if (parameters.whenNoEvents === 'outputNothing') {
 			return [];
 		}
-		if (whenNoEvents === 'error') {
-			throw failureError(node, 'query', { returnCode: NO_RESULT_CODE, message }, itemIndex);
+		if (parameters.whenNoEvents === 'error') {
+			throw failureError(this.getNode(), 'query', { returnCode: NO_RESULT_CODE, message }, itemIndex);
 		}
 		return [buildNoInformationItem(waybill, message, output === 'shipment' ? 'shipment' : 'event')];
 	}
 	if (!response.ok) {
-		throw failureError(node, 'query', response.failure, itemIndex);
+		throw failureError(this.getNode(), 'query', response.failure, itemIndex);
 	}
 
 	const body = response.body as IDataObject;

@@ -75,7 +75,7 @@ export class Kuaidi100Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/kuaidi100.svg', dark: 'file:../icons/kuaidi100.dark.svg' };
 
-	documentationUrl = 'https://api.kuaidi100.com/manager/v2/myinfo/enterprise';
+	documentationUrl = 'https://github.com/n8n-nodes-kuaidi100/n8n-nodes-kuaidi100#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -701,15 +701,14 @@ describe('Carrier list search', () => {
 		expect(results[1].value).toBe('yuantong');
 	});
 
-	test('Auto-detect label depends on operation', async () => {
+	test('Auto-detect label same for both operations', async () => {
 		const track = (await search('', undefined, 'track')).results[0];
 		const subscribe = (await search('', undefined, 'subscribe')).results[0];
 		expect(track.value).toBe('auto');
 		expect(subscribe.value).toBe('auto');
-		expect(subscribe.name).not.toBe(track.name);
-		// Smart number recognition is enabled only for paid packages; subscription's autoCom is not.
-		expect(track.name).toMatch(/paid/i);
-		expect(subscribe.name).not.toMatch(/paid/i);
+		// n8n stores the label with the value, so one label stays right after switching operation.
+		expect(subscribe.name).toBe(track.name);
+		expect(track.name).toBe('Auto-Detect Carrier');
 	});
 
 	test('pagination reaches every carrier once', async () => {

@@ -5,11 +5,11 @@ import { formatCarrierName, searchCarriers as findCarriers } from '../helpers/ca
 /** Entries per page of the carrier list; the full table has over 1,400 carriers. */
 const PAGE_SIZE = 100;
 
-function autoDetectEntry(operation: string): INodeListSearchItems {
-	return operation === 'subscribe'
-		? { name: 'Auto-Detect (Kuaidi100 Identifies It When Tracking Starts)', value: 'auto' }
-		: { name: 'Auto-Detect (Smart Number Recognition, Paid Packages Only)', value: 'auto' };
-}
+/**
+ * One label for both operations, because n8n stores the label with the
+ * chosen value and would keep a Track label after a switch to Subscribe.
+ */
+const AUTO_DETECT_ENTRY: INodeListSearchItems = { name: 'Auto-Detect Carrier', value: 'auto' };
 
 /** Lists carriers for the Carrier parameter, searchable by code, Chinese name, English name and alias. */
 export async function searchCarriers(
@@ -27,8 +27,7 @@ export async function searchCarriers(
 		value: carrier.code,
 	}));
 	if (offset === 0 && (query === '' || 'auto-detect'.startsWith(query.toLowerCase()))) {
-		const operation = this.getCurrentNodeParameter('operation') as string;
-		results.unshift(autoDetectEntry(operation));
+		results.unshift(AUTO_DETECT_ENTRY);
 	}
 	return {
 		results,

@@ -40,7 +40,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	carrierLocator(
-		'The carrier (快递公司) that issued the number. Choose Auto-detect to let Kuaidi100 identify it when it starts tracking (autoCom).',
+		'The carrier that issued the number: a Kuaidi100 code such as yuantong, an alias or name such as SF or 顺丰, or auto to let Kuaidi100 identify it when it starts tracking (autoCom)',
 	),
 	trackingNumberProperty,
 	{
@@ -175,6 +175,8 @@ export async function execute(
 	for (const warning of warnings) {
 		this.logger.warn(warning, { itemIndex });
 	}
+	// Hints appear in the editor's output panel, where a user testing the node looks.
+	this.addExecutionHints(...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
 
 	// One place maps the node's names to Kuaidi100's keys; the credential adds `key` and `parameters.salt`.
 	const parameters: Record<string, string> = { callbackurl: callbackUrl.href };

@@ -47,7 +47,7 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	carrierLocator(
-		'The carrier (快递公司) that issued the number. Choose Auto-detect to let Kuaidi100’s number recognition pick it (paid Kuaidi100 packages only).',
+		'The carrier that issued the number: a Kuaidi100 code such as yuantong, an alias or name such as SF or 顺丰, or auto to detect it with Kuaidi100’s number recognition (paid Kuaidi100 packages only)',
 	),
 	trackingNumberProperty,
 	phoneProperty,

@@ -8,7 +8,17 @@ import type { CallWebhookOptions, CallWebhookResult } from './harness';
 import { callWebhook, runNode, runWebhookMethod } from './harness';
 import type { Sandbox } from './sandbox';
 import { FAKE_ACCOUNT, WAYBILL_NUMBERS, startSandbox } from './sandbox';
-import { EventMemory, MAX_EVENTS_PER_WAYBILL, MAX_WAYBILLS, eventIdentity } from '../nodes/Kuaidi100Trigger/helpers/eventMemory';
+import {
+	EVENT_KEY_LENGTH,
+	EventMemory,
+	MAX_EVENTS_PER_WAYBILL,
+	MAX_MEMORY_BYTES,
+	MAX_TIME_LENGTH,
+	MAX_WAYBILLS,
+	MONITOR_KEY_LENGTH,
+	WAYBILL_KEY_LENGTH,
+	eventIdentity,
+} from '../nodes/Kuaidi100Trigger/helpers/eventMemory';
 import { readPushFields } from '../nodes/Kuaidi100Trigger/helpers/push';
 
 const SALT = 's4ltFake';
@@ -28,6 +38,11 @@ const ACKNOWLEDGEMENT_TEXT = '{"result":true,"returnCode":"200","message":"成�
 /** Kuaidi100's push sign from its documentation: upper-case hex MD5 of param followed by the salt. */
 function documentedSign(param: string, salt: string): string {
 	return createHash('md5').update(param + salt, 'utf8').digest('hex').toUpperCase();
+}
+
+/** Key of a waybill in the stored memory: the start of the base64url SHA-256 of `carrier:number`. */
+function storedWaybillKey(waybill: string): string {
+	return createHash('sha256').update(waybill, 'utf8').digest('base64url').slice(0, WAYBILL_KEY_LENGTH);
 }
 
 function formBody(fields: Record<string, string>): string {
@@ -438,8 +453,10 @@ describe('push items', () => {
 	});
 });
 
+const onlyNewEvents = { options: { onlyNewEvents: true } };
+
 describe('only new events', () => {
-	const onlyNew = { options: { onlyNewEvents: true } };
+	const onlyNew = onlyNewEvents;
 
 	test('identical push twice emits nothing the second time', async () => {
 		const body = signedBody(pushParam());
@@ -514,8 +531,76 @@ describe('only new events', () => {
 		const result = await callWebhook(trigger({ parameters: onlyNew, body: signedBody(pushParam()) }));
 		const memory = (result.staticData[STATIC_KEY] as IDataObject).eventMemory as IDataObject;
 
-		expect(memory.version).toBe(1);
-		expect(Object.keys(memory.waybills as IDataObject)).toEqual(['yuantong:YT7100000000001']);
+		expect(memory.version).toBe(2);
+		expect(Object.keys(memory.waybills as IDataObject)).toEqual([storedWaybillKey('yuantong:YT7100000000001')]);
+	});
+});
+
+describe('event memory size', () => {
+	// JSON of the largest remembered waybill, written out with the comma before the next one.
+	// The sequence has 16 digits, the width of Number.MAX_SAFE_INTEGER.
+	const eventKeys = new Array(MAX_EVENTS_PER_WAYBILL).fill(`"${'e'.repeat(EVENT_KEY_LENGTH)}"`).join(',');
+	const largestWaybill =
+		`"${'w'.repeat(WAYBILL_KEY_LENGTH)}":{"sequence":9007199254740991,"events":[${eventKeys}],` +
+		`"knownUntil":"${'0'.repeat(MAX_TIME_LENGTH)}","monitor":"${'m'.repeat(MONITOR_KEY_LENGTH)}"},`;
+	const emptyState = '{"version":2,"sequence":9007199254740991,"waybills":{}}';
+	/** `HH:mm:ss` of the index-th second after 10:00:00. */
+	const clock = (index: number) =>
+		`10:${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}`;
+
+	test('stated bound matches the stored shape', () => {
+		expect(largestWaybill).toHaveLength(1212);
+		expect(MAX_MEMORY_BYTES).toBe(emptyState.length + MAX_WAYBILLS * largestWaybill.length - 1);
+	});
+
+	test('huge nu and message stay small', async () => {
+		const waybills = 5;
+		let staticData: IDataObject | undefined;
+		for (let index = 0; index < waybills; index++) {
+			const param = pushParam(
+				{ message: `${index}`.padEnd(20_000, '天') },
+				{ nu: `YT${index}`.padEnd(20_000, '7'), data: [PICKED_UP] },
+			);
+			const result = await callWebhook(trigger({ credentials: CREDENTIALS_WITHOUT_SALT, parameters: onlyNewEvents, body: formBody({ param }), staticData }));
+			expect(itemsOf(result)).toHaveLength(1);
+			staticData = result.staticData;
+		}
+
+		const memory = (staticData?.[STATIC_KEY] as IDataObject).eventMemory as IDataObject;
+		expect(Object.keys(memory.waybills as IDataObject)).toHaveLength(waybills);
+		const wrapper = `{"${STATIC_KEY}":{"eventMemory":}}`.length;
+		const bound = wrapper + emptyState.length + waybills * largestWaybill.length;
+		expect(Buffer.byteLength(JSON.stringify(staticData), 'utf8')).toBeLessThanOrEqual(bound);
+	});
+
+	test('full memory stays within the bound', () => {
+		const memory = new EventMemory(undefined);
+		const longTime = (index: number) => `2026-05-01 ${clock(index)}${'9'.repeat(1000)}`;
+		// More events than are kept, so every waybill stores a knownUntil.
+		const history = Array.from({ length: MAX_EVENTS_PER_WAYBILL + 1 }, (_unused, index) =>
+			eventIdentity({ time: longTime(index), context: `event ${index}` }),
+		);
+		for (let index = 0; index <= MAX_WAYBILLS; index++) {
+			memory.record(`yuantong:${'7'.repeat(10_000)}${index}`, history, `polling|${'天'.repeat(10_000)}`);
+		}
+
+		const json = JSON.stringify(memory.toState());
+		expect(Object.keys(memory.toState().waybills)).toHaveLength(MAX_WAYBILLS);
+		expect(Buffer.byteLength(json, 'utf8')).toBeLessThanOrEqual(MAX_MEMORY_BYTES);
+	});
+
+	test('long evicted time is shortened safely', () => {
+		const memory = new EventMemory(undefined);
+		const history = Array.from({ length: MAX_EVENTS_PER_WAYBILL + 1 }, (_unused, index) =>
+			eventIdentity({ time: `2026-05-01 ${clock(index)}.${'5'.repeat(1000)}`, context: `event ${index}` }),
+		);
+		memory.record('yuantong:YT1', history, 'polling|');
+
+		const stored = memory.toState().waybills[storedWaybillKey('yuantong:YT1')];
+		// The oldest event, 10:00:00.5…, was evicted, and only its 19 characters of yyyy-MM-dd HH:mm:ss are kept.
+		expect(stored.knownUntil).toBe('2026-05-01 10:00:00');
+		const sameSecond = eventIdentity({ time: '2026-05-01 10:00:00.9', context: 'later in the same second' });
+		expect(memory.record('yuantong:YT1', [sameSecond], 'polling|').isNew).toEqual([true]);
 	});
 });
 
@@ -533,8 +618,8 @@ describe('event memory bounds', () => {
 		const waybills = memory.toState().waybills;
 		expect(MAX_WAYBILLS).toBe(500);
 		expect(Object.keys(waybills)).toHaveLength(500);
-		expect(waybills['yuantong:N0']).toBeUndefined();
-		expect(waybills['yuantong:N500']).toBeDefined();
+		expect(waybills[storedWaybillKey('yuantong:N0')]).toBeUndefined();
+		expect(waybills[storedWaybillKey('yuantong:N500')]).toBeDefined();
 		expect(memory.record('yuantong:N0', first, 'polling|').isNew).toEqual([true]);
 	});
 
@@ -544,7 +629,7 @@ describe('event memory bounds', () => {
 		const history = Array.from({ length: 120 }, (_unused, index) => event(1 + Math.floor(index / 60), index)).reverse();
 		expect(memory.record('yuantong:YT1', history, 'polling|').isNew.every(Boolean)).toBe(true);
 
-		const stored = memory.toState().waybills['yuantong:YT1'];
+		const stored = memory.toState().waybills[storedWaybillKey('yuantong:YT1')];
 		expect(MAX_EVENTS_PER_WAYBILL).toBe(100);
 		expect(stored.events).toHaveLength(100);
 		expect(stored.knownUntil).toBe('2026-05-01 10:19:00');
@@ -558,6 +643,34 @@ describe('event memory bounds', () => {
 		const memory = new EventMemory({ version: 99, waybills: 'broken' });
 
 		expect(memory.record('yuantong:YT1', [event(1, 0)], 'polling|')).toEqual({ isNew: [true], monitorChanged: true });
+	});
+
+	test('unknown version starts empty', () => {
+		const known = new EventMemory(undefined);
+		known.record('yuantong:YT1', [event(1, 0)], 'polling|');
+		const state = known.toState();
+		const memory = new EventMemory({ ...state, version: 3 });
+
+		expect(memory.record('yuantong:YT1', [event(1, 0)], 'polling|')).toEqual({ isNew: [true], monitorChanged: true });
+	});
+
+	test('version 1 state is converted', () => {
+		// Version 1 stored `carrier:number` and `status|message` as plain text.
+		const version1 = {
+			version: 1,
+			sequence: 7,
+			waybills: {
+				'yuantong:YT1': { sequence: 7, events: [event(1, 1).key], knownUntil: '2026-05-01 10:00:00', monitor: 'polling|' },
+			},
+		};
+		const memory = new EventMemory(version1);
+
+		expect(Object.keys(memory.toState().waybills)).toEqual([storedWaybillKey('yuantong:YT1')]);
+		expect(memory.record('yuantong:YT1', [event(1, 1), event(1, 0)], 'polling|')).toEqual({
+			isNew: [false, false],
+			monitorChanged: false,
+		});
+		expect(memory.toState().version).toBe(2);
 	});
 });
 

@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { callbackUrlWarnings } from '../Kuaidi100/helpers/callbackUrl';
-import { EventMemory, MAX_EVENTS_PER_WAYBILL, MAX_WAYBILLS } from './helpers/eventMemory';
+import { EventMemory, MAX_EVENTS_PER_WAYBILL, MAX_MEMORY_BYTES, MAX_WAYBILLS } from './helpers/eventMemory';
 import type { PushOutput } from './helpers/items';
 import { buildPushItems } from './helpers/items';
 import { PUSH_ACKNOWLEDGEMENT, checkPush, readPushFields, rejectionReply } from './helpers/push';
@@ -106,7 +106,7 @@ export class Kuaidi100Trigger implements INodeType {
 						name: 'onlyNewEvents',
 						type: 'boolean',
 						default: false,
-						description: `Whether to emit only events not emitted before for the same carrier and number. A push that repeats known events starts no workflow, unless it ends monitoring. Remembers up to ${MAX_EVENTS_PER_WAYBILL} events for each of the ${MAX_WAYBILLS} waybills pushed most recently.`,
+						description: `Whether to emit only events not emitted before for the same carrier and number. A push that repeats known events starts no workflow, unless it ends monitoring. Remembers up to ${MAX_EVENTS_PER_WAYBILL} events for each of the ${MAX_WAYBILLS} waybills pushed most recently, in at most ${Math.ceil(MAX_MEMORY_BYTES / 1000)} kB of the workflow’s static data.`,
 					},
 				],
 			},

@@ -15,13 +15,20 @@ export const MAX_WAYBILLS = 500;
  */
 export const MAX_EVENTS_PER_WAYBILL = 100;
 
-// Estimated worst case: 500 waybills × 100 keys of 11 JSON bytes ≈ 0.6 MB of static data,
-// saved with the workflow after each push that changes it.
-
 /** Characters of base64url SHA-256 kept per event: 48 bits, compared only within one waybill. */
-const EVENT_KEY_LENGTH = 8;
+export const EVENT_KEY_LENGTH = 8;
 
-const MEMORY_VERSION = 1;
+/** Characters of base64url SHA-256 kept per waybill key: 72 bits, so two of 500 waybills collide with a chance of about 3e-17. */
+export const WAYBILL_KEY_LENGTH = 12;
+
+/** Characters of base64url SHA-256 kept of the monitor state: 48 bits, compared only within one waybill. */
+export const MONITOR_KEY_LENGTH = 8;
+
+/** Characters of `knownUntil` kept: the length of Kuaidi100's `yyyy-MM-dd HH:mm:ss`. */
+export const MAX_TIME_LENGTH = 19;
+
+/** Version 1 stored the waybill key and the monitor state as plain text, of any length. */
+const MEMORY_VERSION = 2;
 
 /** Record the memory keeps per waybill. */
 interface WaybillMemory {
@@ -29,9 +36,9 @@ interface WaybillMemory {
 	sequence: number;
 	/** Event keys, oldest first. */
 	events: string[];
-	/** Newest event time among evicted keys, as Kuaidi100 wrote it; null when none was evicted. */
+	/** Newest event time among evicted keys, shortened by storableTime; null when none was evicted. */
 	knownUntil: string | null;
-	/** Monitor status and message of the last push, as `status|message`. */
+	/** Hash of the monitor status and message of the last push. */
 	monitor: string | null;
 }
 
@@ -39,6 +46,7 @@ interface WaybillMemory {
 export interface EventMemoryState {
 	version: number;
 	sequence: number;
+	/** Remembered waybills by the hash of their key. */
 	waybills: Record<string, WaybillMemory>;
 }
 
@@ -71,19 +79,34 @@ function compareTimes(a: EventIdentity, b: EventIdentity): number {
 	return 0;
 }
 
+/** Returns the first `length` characters of the base64url SHA-256 of `value`. */
+function shortHash(value: string, length: number): string {
+	return createHash('sha256').update(value, 'utf8').digest('base64url').slice(0, length);
+}
+
 /** Identifies an event by its time and text, the two fields a repeated push repeats unchanged. */
 export function eventIdentity(event: IDataObject): EventIdentity {
 	const time = text(event.time) || text(event.ftime);
-	const key = createHash('sha256')
-		.update(`${time}\n${text(event.context)}`, 'utf8')
-		.digest('base64url')
-		.slice(0, EVENT_KEY_LENGTH);
-	return { key, time };
+	return { key: shortHash(`${time}\n${text(event.context)}`, EVENT_KEY_LENGTH), time };
 }
 
-/** Returns the key a waybill is remembered under: carrier code and tracking number. */
+/** Returns the key a waybill is remembered by: carrier code and tracking number. The memory stores its hash. */
 export function waybillKey(carrierCode: string | null, trackingNumber: string | null): string {
 	return `${carrierCode ?? ''}:${trackingNumber ?? ''}`;
+}
+
+/**
+ * Shortens a time for `knownUntil` to at most MAX_TIME_LENGTH characters,
+ * cutting it at the first character that Kuaidi100's format does not use. A
+ * prefix sorts before the whole time, so the shortened limit marks no more
+ * events as known than the whole time would. Null when nothing is left.
+ */
+function storableTime(time: string | null): string | null {
+	if (time === null) {
+		return null;
+	}
+	const prefix = /^[0-9 :-]*/.exec(time.slice(0, MAX_TIME_LENGTH))?.[0] ?? '';
+	return prefix === '' ? null : prefix;
 }
 
 function isWaybillMemory(value: unknown): value is WaybillMemory {
@@ -110,32 +133,53 @@ export class EventMemory {
 
 	private readonly waybills: Record<string, WaybillMemory>;
 
-	/** Starts from stored state; anything unreadable starts an empty memory. */
+	/**
+	 * Starts from stored state. State of version 1 is converted by hashing its
+	 * waybill keys and monitor states. Anything unreadable, or of another
+	 * version, starts an empty memory.
+	 */
 	constructor(stored: unknown) {
+		this.sequence = 0;
+		this.waybills = {};
 		const state = stored as Partial<EventMemoryState> | undefined;
-		const valid =
+		const readable =
 			typeof state === 'object' &&
 			state !== null &&
-			state.version === MEMORY_VERSION &&
+			(state.version === MEMORY_VERSION || state.version === 1) &&
 			typeof state.sequence === 'number' &&
 			typeof state.waybills === 'object' &&
 			state.waybills !== null;
-		this.sequence = valid ? (state.sequence as number) : 0;
-		this.waybills = {};
-		if (valid) {
-			for (const [key, memory] of Object.entries(state.waybills as Record<string, unknown>)) {
-				if (isWaybillMemory(memory)) {
-					this.waybills[key] = { ...memory, events: [...memory.events] };
-				}
+		if (!readable) {
+			return;
+		}
+
+		this.sequence = state.sequence as number;
+		for (const [key, memory] of Object.entries(state.waybills as Record<string, unknown>)) {
+			if (!isWaybillMemory(memory)) {
+				continue;
+			}
+			if (state.version === 1) {
+				this.waybills[shortHash(key, WAYBILL_KEY_LENGTH)] = {
+					sequence: memory.sequence,
+					events: [...memory.events],
+					knownUntil: storableTime(memory.knownUntil),
+					monitor: memory.monitor === null ? null : shortHash(memory.monitor, MONITOR_KEY_LENGTH),
+				};
+			} else {
+				this.waybills[key] = { ...memory, events: [...memory.events] };
 			}
 		}
 	}
 
 	/**
 	 * Records the events and monitor state of one waybill from a push and
-	 * returns which of the events are new.
+	 * returns which of the events are new. `waybill` is the key from
+	 * `waybillKey`, and `monitor` any text that changes with the monitor state.
+	 * Only hashes of both are stored.
 	 */
-	record(key: string, events: EventIdentity[], monitor: string): WaybillUpdate {
+	record(waybill: string, events: EventIdentity[], monitor: string): WaybillUpdate {
+		const key = shortHash(waybill, WAYBILL_KEY_LENGTH);
+		const monitorKey = shortHash(monitor, MONITOR_KEY_LENGTH);
 		const previous = this.waybills[key];
 		const known = new Set(previous?.events ?? []);
 		const knownUntil = previous?.knownUntil ?? null;
@@ -164,9 +208,14 @@ export class EventMemory {
 		}
 
 		this.sequence += 1;
-		this.waybills[key] = { sequence: this.sequence, events: keys, knownUntil: newestEvicted, monitor };
+		this.waybills[key] = {
+			sequence: this.sequence,
+			events: keys,
+			knownUntil: storableTime(newestEvicted),
+			monitor: monitorKey,
+		};
 		this.evictWaybills();
-		return { isNew, monitorChanged: previous?.monitor !== monitor };
+		return { isNew, monitorChanged: previous?.monitor !== monitorKey };
 	}
 
 	private evictWaybills(): void {
@@ -184,3 +233,33 @@ export class EventMemory {
 		return { version: MEMORY_VERSION, sequence: this.sequence, waybills: this.waybills };
 	}
 }
+
+/**
+ * Computes the JSON size in bytes of the largest state: MAX_WAYBILLS waybills
+ * that each keep MAX_EVENTS_PER_WAYBILL event keys and a `knownUntil` of
+ * MAX_TIME_LENGTH characters. Every stored string is a base64url hash or a
+ * time of digits, spaces, '-' and ':', so each character is one byte. Sequence
+ * numbers are counted at 16 digits, the width of Number.MAX_SAFE_INTEGER.
+ */
+function largestStateBytes(): number {
+	const largestWaybill: WaybillMemory = {
+		sequence: Number.MAX_SAFE_INTEGER,
+		events: new Array<string>(MAX_EVENTS_PER_WAYBILL).fill('e'.repeat(EVENT_KEY_LENGTH)),
+		knownUntil: '0'.repeat(MAX_TIME_LENGTH),
+		monitor: 'm'.repeat(MONITOR_KEY_LENGTH),
+	};
+	// `"key":{...}` and the comma that separates it from the next waybill.
+	const waybillBytes = JSON.stringify({ ['w'.repeat(WAYBILL_KEY_LENGTH)]: largestWaybill }).length - 2 + 1;
+	const emptyBytes = JSON.stringify({ version: MEMORY_VERSION, sequence: Number.MAX_SAFE_INTEGER, waybills: {} }).length;
+	return emptyBytes + MAX_WAYBILLS * waybillBytes - 1;
+}
+
+/**
+ * Upper bound of the memory's size as JSON, in bytes. With the limits above it
+ * is 606,054: 500 waybills of 1,212 bytes, and 54 bytes for the version, the
+ * sequence and the outer braces. A waybill takes 15 bytes for its key, 28 for
+ * its sequence, 1,111 for 100 event keys, 35 for `knownUntil`, 21 for the
+ * monitor hash, and 2 for its closing brace and the comma after it. n8n saves
+ * the memory with the workflow after each push that changes it.
+ */
+export const MAX_MEMORY_BYTES = largestStateBytes();

@@ -75,6 +75,17 @@ export interface Sandbox {
 	subscriptions: Map<string, Subscription>;
 	/** Every push sent, oldest first. */
 	pushes: RecordedPush[];
+	/** Requests being handled now: from arrival until the response is handed to the socket or the connection closes. */
+	readonly inFlight: number;
+	/**
+	 * Highest `inFlight` since the start or the latest `resetPeakInFlight()`. The sandbox counts a
+	 * request out before its client can see the response, so a client that keeps at most N requests
+	 * open cannot push this above N. The exception is a client that gives up on a request the
+	 * sandbox still holds (timeout fault) and sends another.
+	 */
+	readonly peakInFlight: number;
+	/** Restarts the peak from the requests in flight now. */
+	resetPeakInFlight(): void;
 	/** Pushes the waybill of a subscribed number to its callback URL (loopback only). */
 	push(number: string, options?: PushOptions): Promise<PushResult>;
 	/** Stops the server, closes keep-alive and unanswered connections and cancels pending pushes. */
@@ -143,6 +154,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const pushes: RecordedPush[] = [];
 	const subscriptions = new Map<string, Subscription>();
 	const autoPushTimers = new Set<NodeJS.Timeout>();
+	let inFlight = 0;
+	let peakInFlight = 0;
 	// Own connection pool for pushes, so close() can end its keep-alive sockets.
 	const pushAgent = new Agent({ keepAliveTimeout: 1_000 });
 
@@ -190,8 +203,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		}
 	}
 
+	/** Counts a request as in flight until `finish` runs, which is once whatever ends it. */
+	function trackInFlight(res: ServerResponse): () => void {
+		inFlight += 1;
+		peakInFlight = Math.max(peakInFlight, inFlight);
+		let finished = false;
+		const finish = (): void => {
+			if (finished) return;
+			finished = true;
+			inFlight -= 1;
+		};
+		// Covers responses that are never sent: reset and timeout faults, and a client that hangs up.
+		res.once('close', finish);
+		return finish;
+	}
+
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const at = Date.now();
+		const finishInFlight = trackInFlight(res);
 		const body = await readBody(req);
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const method = req.method ?? 'GET';
@@ -220,6 +249,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 		if (body === undefined) {
 			record.statusCode = 413;
+			finishInFlight();
 			res.writeHead(413, { 'content-type': HTML_CONTENT_TYPE }).end(htmlErrorPage(413));
 			return;
 		}
@@ -243,6 +273,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		record.returnCode = reply.returnCode;
 		record.statusCode = reply.statusCode;
 		const payload = Buffer.from(reply.body, 'utf8');
+		// Counted out before the response is written, because the client may send its next request as
+		// soon as it has the response, before the server's `close` event runs.
+		finishInFlight();
 		res.writeHead(reply.statusCode, { 'content-type': reply.contentType, 'content-length': payload.length });
 		res.end(payload);
 
@@ -291,6 +324,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		setFaults: (faultOptions) => faults.configure(faultOptions),
 		subscriptions,
 		pushes,
+		get inFlight() {
+			return inFlight;
+		},
+		get peakInFlight() {
+			return peakInFlight;
+		},
+		resetPeakInFlight: () => {
+			peakInFlight = inFlight;
+		},
 		push,
 		close,
 	};

@@ -1,8 +1,9 @@
 /**
- * Carrier detection rules of the sandbox's `/autonumber/auto`: catalogue waybills may name their
- * candidates, other numbers are matched by format the way carriers number their waybills.
+ * Carrier detection rules of the sandbox's `/autonumber/auto`: catalogue waybills and the numbers of
+ * `UNTRACKED_DETECTED_NUMBERS` name their candidates, other numbers are matched by format the way
+ * carriers number their waybills.
  */
-import { findCatalogueWaybill } from './waybills';
+import { findCatalogueWaybill, UNTRACKED_DETECTION } from './waybills';
 
 interface NumberRule {
 	pattern: RegExp;
@@ -35,6 +36,8 @@ export function detectCarriers(number: string): DetectionResult {
 
 	const waybill = findCatalogueWaybill(number);
 	if (waybill?.detection !== undefined) return { valid: true, carriers: waybill.detection };
+	const untracked = UNTRACKED_DETECTION.get(number);
+	if (untracked !== undefined) return { valid: true, carriers: untracked };
 
 	const rule = NUMBER_RULES.find((candidate) => candidate.pattern.test(number));
 	return { valid: true, carriers: rule?.carriers ?? [] };

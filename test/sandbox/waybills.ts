@@ -64,6 +64,20 @@ export const WAYBILL_NUMBERS = {
 	youzhengTransferred: '9800000000007',
 } as const;
 
+/**
+ * Numbers that are not in the catalogue, so every carrier's real-time query returns returnCode 500
+ * (no result), but whose carrier detection returns a fixed list of candidates.
+ */
+export const UNTRACKED_DETECTED_NUMBERS = {
+	/** Detection returns yunda, shentong, yuantong, jtexpress and ems, none of which needs a phone. */
+	fiveCandidates: 'NR5000000000001',
+} as const;
+
+/** Detection candidates of the numbers in `UNTRACKED_DETECTED_NUMBERS`, best first. */
+export const UNTRACKED_DETECTION: ReadonlyMap<string, readonly string[]> = new Map([
+	[UNTRACKED_DETECTED_NUMBERS.fiveCandidates, ['yunda', 'shentong', 'yuantong', 'jtexpress', 'ems']],
+]);
+
 export const SHUNFENG_PHONE = '13800001234';
 export const ZHONGTONG_PHONE = '13900005678';
 

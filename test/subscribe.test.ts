@@ -261,11 +261,24 @@ describe('duplicate subscription (501)', () => {
 		expect(result.error?.description).not.toMatch(CJK);
 	});
 
-	test('whenAlreadySubscribed succeed is the default', async () => {
+	test('whenAlreadySubscribed defaults to succeed', async () => {
+		const trackingNumber = freshNumber();
+		onlyItem(await subscribe({ trackingNumber }));
+		// Another option is set, so the collection is not empty, but When Already Subscribed is left out.
+		const item = onlyItem(await subscribe({ trackingNumber, options: { resultDetail: '4' } }));
+
+		expect(pollRequests()[1].returnCode).toBe('501');
+		expect(item.subscribed).toBe(true);
+		expect(item.alreadySubscribed).toBe(true);
+	});
+
+	test('whenAlreadySubscribed succeed outputs item', async () => {
 		const trackingNumber = freshNumber();
 		onlyItem(await subscribe({ trackingNumber }));
 		const item = onlyItem(await subscribe({ trackingNumber, options: { whenAlreadySubscribed: 'succeed' } }));
 
+		expect(pollRequests()[1].returnCode).toBe('501');
+		expect(item.subscribed).toBe(true);
 		expect(item.alreadySubscribed).toBe(true);
 	});
 });

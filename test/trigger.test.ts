@@ -455,6 +455,50 @@ describe('push items', () => {
 
 const onlyNewEvents = { options: { onlyNewEvents: true } };
 
+describe('output parameter', () => {
+	test('invalid value is not acknowledged', async () => {
+		const result = await callWebhook(trigger({ parameters: { output: 'Push', ...onlyNewEvents }, body: signedBody(pushParam()) }));
+
+		expect(result.workflowData).toBeUndefined();
+		expect(result.response.body).toEqual({ result: false, returnCode: '500', message: 'Push not processed: invalid node configuration' });
+		expect(result.staticData[STATIC_KEY]).toBeUndefined();
+	});
+
+	test('invalid value is logged with valid ones', async () => {
+		const result = await callWebhook(trigger({ parameters: { output: 'Push' }, body: signedBody(pushParam()) }));
+
+		const error = result.logs.find((line) => line.startsWith('error Kuaidi100 Trigger'));
+		expect(error).toContain('Output (output)');
+		expect(error).toContain('"Push"');
+		expect(error).toContain('"events"');
+		expect(error).toContain('"push"');
+		expect(error).toContain('YT7100000000001');
+	});
+
+	test('expression with invalid value is rejected', async () => {
+		const result = await callWebhook(trigger({ parameters: { output: '={{ "per push" }}' }, body: signedBody(pushParam()) }));
+
+		expect(result.workflowData).toBeUndefined();
+		expect(result.response.body).toMatchObject({ result: false, returnCode: '500' });
+	});
+
+	test('failing expression is rejected', async () => {
+		const result = await callWebhook(trigger({ parameters: { output: '={{ $("Nowhere").item.json.output }}' }, body: signedBody(pushParam()) }));
+
+		expect(result.error).toBeUndefined();
+		expect(result.response.body).toMatchObject({ result: false, returnCode: '500' });
+		const error = result.logs.find((line) => line.startsWith('error Kuaidi100 Trigger'));
+		expect(error).toContain('Output (output) failed to resolve');
+	});
+
+	test('expression with valid value works', async () => {
+		const result = await callWebhook(trigger({ parameters: { output: '={{ "push" }}' }, body: signedBody(pushParam()) }));
+
+		expect(JSON.stringify(result.response.body)).toBe(ACKNOWLEDGEMENT_TEXT);
+		expect(itemsOf(result)).toHaveLength(1);
+	});
+});
+
 describe('only new events', () => {
 	const onlyNew = onlyNewEvents;
 

@@ -11,8 +11,15 @@ import type {
 import { callbackUrlWarnings } from '../Kuaidi100/helpers/callbackUrl';
 import { EventMemory, MAX_EVENTS_PER_WAYBILL, MAX_MEMORY_BYTES, MAX_WAYBILLS } from './helpers/eventMemory';
 import type { PushOutput } from './helpers/items';
-import { buildPushItems } from './helpers/items';
-import { PUSH_ACKNOWLEDGEMENT, checkPush, readPushFields, rejectionReply } from './helpers/push';
+import { PUSH_OUTPUTS, buildPushItems, isPushOutput } from './helpers/items';
+import {
+	CONFIGURATION_ERROR_REPLY,
+	PUSH_ACKNOWLEDGEMENT,
+	checkPush,
+	readPushFields,
+	rejectionReply,
+	trackingNumberOf,
+} from './helpers/push';
 
 /** Static-data key of the registration records, one per webhook mode. */
 const REGISTRATIONS_KEY = 'registrations';
@@ -178,7 +185,15 @@ export class Kuaidi100Trigger implements INodeType {
 			return reply(this, rejectionReply(check.reason));
 		}
 
-		const output = this.getNodeParameter('output', 'events') as PushOutput;
+		// Read after the push is verified, so that forged requests log no configuration errors.
+		const output = readOutput(this);
+		if (typeof output !== 'string') {
+			this.logger.error(
+				`Kuaidi100 Trigger could not process a push: ${output.problem}. Correct the parameter. Kuaidi100 retries the push 3 times about 35 minutes apart.`,
+				{ trackingNumber: trackingNumberOf(check.push), node: this.getNode().name, workflowId: this.getWorkflow().id },
+			);
+			return reply(this, CONFIGURATION_ERROR_REPLY);
+		}
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const staticData = this.getWorkflowStaticData('node');
 		// NOTE: two pushes handled at the same moment each save their own copy, so one copy's additions can be lost.
@@ -202,6 +217,27 @@ export class Kuaidi100Trigger implements INodeType {
 		}
 		return { ...reply(this, PUSH_ACKNOWLEDGEMENT), workflowData: [this.helpers.returnJsonArray(items)] };
 	}
+}
+
+/**
+ * Reads the Output parameter, or describes why it is invalid. The value is
+ * checked here because `noDataExpression` would only hide the expression
+ * editor, and an imported workflow may hold any value. A push that meets an
+ * invalid value is not acknowledged, so Kuaidi100 sends it again later instead
+ * of the node guessing an output.
+ */
+function readOutput(context: IWebhookFunctions): PushOutput | { problem: string } {
+	const validValues = PUSH_OUTPUTS.map((value) => JSON.stringify(value)).join(' or ');
+	let value: unknown;
+	try {
+		value = context.getNodeParameter('output', 'events');
+	} catch (error) {
+		return { problem: `the parameter Output (output) failed to resolve: ${(error as Error).message}. Valid values: ${validValues}` };
+	}
+	if (isPushOutput(value)) {
+		return value;
+	}
+	return { problem: `invalid value ${JSON.stringify(value)} of the parameter Output (output). Valid values: ${validValues}` };
 }
 
 /**

@@ -7,7 +7,14 @@ import { buildEventItems, buildShipmentItem, buildStatusItem, eventFields } from
 import type { EventMemory } from './eventMemory';
 import { eventIdentity, waybillKey } from './eventMemory';
 
-export type PushOutput = 'events' | 'push';
+/** Values of the trigger's Output parameter. */
+export const PUSH_OUTPUTS = ['events', 'push'] as const;
+
+export type PushOutput = (typeof PUSH_OUTPUTS)[number];
+
+export function isPushOutput(value: unknown): value is PushOutput {
+	return PUSH_OUTPUTS.includes(value as PushOutput);
+}
 
 /** Name of the push result an item comes from, as Kuaidi100 names it. */
 type ResultName = 'lastResult' | 'destResult';

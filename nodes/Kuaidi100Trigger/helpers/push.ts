@@ -73,7 +73,19 @@ function parseParam(rawParam: string): IDataObject | undefined {
 	}
 }
 
-function trackingNumberOf(push: IDataObject | undefined): string | null {
+/**
+ * Reply to a verified push that the node cannot process because its parameters
+ * are invalid. Kuaidi100 counts it as a failed delivery and retries 3 times
+ * about 35 minutes apart, so a push survives a fix made in that time.
+ */
+export const CONFIGURATION_ERROR_REPLY = {
+	result: false,
+	returnCode: '500',
+	message: 'Push not processed: invalid node configuration',
+} as const;
+
+/** Returns the tracking number of a push's main result, for logs; null when it has none. */
+export function trackingNumberOf(push: IDataObject | undefined): string | null {
 	const lastResult = push?.lastResult;
 	if (!isPlainObject(lastResult)) {
 		return null;

@@ -6,6 +6,7 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { RateLimiter } from '../nodes/Kuaidi100/transport/rateLimiter';
 import { runNode } from './harness';
 import type { FaultKind, RecordedRequest, Sandbox } from './sandbox';
 import { ERROR_TRIGGER_NUMBERS, FAKE_ACCOUNT, simNumber, startSandbox } from './sandbox';
@@ -337,47 +338,101 @@ describe('retry policy', () => {
 
 describe('rate limit', () => {
 	const PER_SECOND = 20;
-	const INTERVAL_MS = 1000 / PER_SECOND;
-	// Arrival times are taken in the sandbox, which shares the event loop with the engine, so a
-	// pause of the loop (garbage collection, a busy machine) delays some arrivals and lets the
-	// next ones catch up. Requests k apart must arrive at least k intervals minus this apart.
-	const TOLERANCE_MS = 150;
+	const RATE_RETRIES = 4;
 
-	test('caps rate including retries', async () => {
-		// A first run loads the code paths, so the measured run is not slowed by loading.
-		await runNode({
-			type: 'kuaidi100',
-			parameters: trackParameters({ maxRequestsPerSecond: PER_SECOND }),
-			input: [{ number: simNumber(1, 299_999) }],
-			credentials: credentials(),
-		});
+	// Spacing in time is checked with fake timers in ratelimit.test.ts. Here the engine runs on real
+	// time, so the checks are about which requests pass the limiter, never about when they arrive.
+	test('every attempt passes one limiter', async () => {
 		sandbox.clearRequests();
 		// Busy responses force retries, which must wait for the limiter like first attempts.
 		sandbox.setFaults({ busyRate: 0.3, seed: 99 });
 		const input = Array.from({ length: 8 }, (_, index) => ({ number: simNumber(1, 300_000 + index) }));
+		const acquire = jest.spyOn(RateLimiter.prototype, 'acquire');
 
-		const { outputs, error } = await runNode({
-			type: 'kuaidi100',
-			parameters: trackParameters({ maxRequestsPerSecond: PER_SECOND, maxConcurrency: 8, retries: 4, retryDelay: 0 }),
-			input,
-			credentials: credentials(),
-			onError: 'continueErrorOutput',
-		});
-		sandbox.setFaults({});
+		let result: Awaited<ReturnType<typeof runNode>>;
+		// The limiter instance each acquisition ran on; mockRestore() clears the spy's records.
+		let limiters: unknown[];
+		try {
+			result = await runNode({
+				type: 'kuaidi100',
+				parameters: trackParameters({ maxRequestsPerSecond: PER_SECOND, maxConcurrency: 8, retries: RATE_RETRIES, retryDelay: 0 }),
+				input,
+				credentials: credentials(),
+				onError: 'continueErrorOutput',
+			});
+		} finally {
+			limiters = [...acquire.mock.contexts];
+			acquire.mockRestore();
+			sandbox.setFaults({});
+		}
+		const { outputs, error } = result;
 
 		expect(error).toBeUndefined();
-		const times = sandbox.requests.map((request) => request.at).sort((a, b) => a - b);
 		const busyAnswers = sandbox.requests.filter((request) => request.fault === 'busy').length;
 		expect(busyAnswers).toBeGreaterThan(0);
-		// One request per successful item plus every busy response: no request is missing.
-		expect(times.length).toBe(input.length - (outputs[1]?.length ?? 0) + busyAnswers);
 
-		// Without the limiter, or with one that allows a burst, all of them arrive within a few milliseconds.
-		for (let first = 0; first < times.length; first++) {
-			for (let last = first + 1; last < times.length; last++) {
-				const span = times[last] - times[first];
-				expect([first, last, span >= (last - first) * INTERVAL_MS - TOLERANCE_MS]).toEqual([first, last, true]);
+		// Every request, retries included, waited for the limiter, and all items shared one limiter.
+		expect(limiters).toHaveLength(sandbox.requests.length);
+		expect(new Set(limiters).size).toBe(1);
+
+		// Each number was sent until its first usable response and never again, or 1 + Retries times when all were busy.
+		const requests = queryRequestsByNumber(sandbox.requests);
+		const successIndexes = outputs[0].map(pairedIndex);
+		const errorIndexes = (outputs[1] ?? []).map(pairedIndex);
+		for (let index = 0; index < input.length; index++) {
+			const faults = (requests.get(input[index].number) ?? []).map((request) => request.fault);
+			const busyCount = faults.filter((fault) => fault === 'busy').length;
+			if (successIndexes.includes(index)) {
+				expect([index, faults.at(-1)]).toEqual([index, null]);
+				expect([index, faults.length]).toEqual([index, busyCount + 1]);
+			} else {
+				expect([index, faults]).toEqual([index, Array(1 + RATE_RETRIES).fill('busy')]);
 			}
+		}
+
+		// One item per input item (the SIM numbers have one event each), in input order and paired with it.
+		expect([...successIndexes, ...errorIndexes].sort((a, b) => a - b)).toEqual(input.map((_, index) => index));
+		expect(successIndexes).toEqual([...successIndexes].sort((a, b) => a - b));
+		expect(errorIndexes).toEqual([...errorIndexes].sort((a, b) => a - b));
+		expect(outputs[0].map((item) => item.json.trackingNumber)).toEqual(successIndexes.map((index) => input[index].number));
+	});
+
+	test('limiter of a run spaces departures', async () => {
+		const acquire = jest.spyOn(RateLimiter.prototype, 'acquire');
+		let limiters: unknown[];
+		try {
+			await runNode({
+				type: 'kuaidi100',
+				// Pacing spaces by 0.75 x the response time / concurrency. At 50 concurrent requests it stays
+				// below the 1/PER_SECOND s interval unless the response took more than 3.3 s.
+				parameters: trackParameters({ maxRequestsPerSecond: PER_SECOND, maxConcurrency: 50 }),
+				input: [{ number: simNumber(1, 299_999) }],
+				credentials: credentials(),
+			});
+		} finally {
+			limiters = [...acquire.mock.contexts];
+			acquire.mockRestore();
+		}
+		expect(limiters).toHaveLength(1);
+		const limiter = limiters[0] as RateLimiter;
+
+		// The engine built this limiter from Max Requests per Second. Driven by fake timers, set well
+		// after the run's only departure, it lets one request leave at once and the next ones one
+		// interval of 1/PER_SECOND s apart.
+		const start = Date.now() + 60_000;
+		jest.useFakeTimers({ now: start });
+		try {
+			const times: number[] = [];
+			for (let index = 0; index < 3; index++) {
+				void limiter.acquire().then(() => {
+					times[index] = Date.now();
+				});
+			}
+			await jest.advanceTimersByTimeAsync(1000);
+
+			expect(times).toEqual([start, start + 1000 / PER_SECOND, start + 2000 / PER_SECOND]);
+		} finally {
+			jest.useRealTimers();
 		}
 	});
 });

@@ -65,7 +65,8 @@ export interface WaybillUpdate {
 	monitorChanged: boolean;
 }
 
-function text(value: unknown): string {
+/** Converts the value to text, or to '' when it is missing. */
+function textOrEmpty(value: unknown): string {
 	if (value === undefined || value === null) {
 		return '';
 	}
@@ -86,8 +87,8 @@ function shortHash(value: string, length: number): string {
 
 /** Identifies an event by its time and text, the two fields a repeated push repeats unchanged. */
 export function eventIdentity(event: IDataObject): EventIdentity {
-	const time = text(event.time) || text(event.ftime);
-	return { key: shortHash(`${time}\n${text(event.context)}`, EVENT_KEY_LENGTH), time };
+	const time = textOrEmpty(event.time) || textOrEmpty(event.ftime);
+	return { key: shortHash(`${time}\n${textOrEmpty(event.context)}`, EVENT_KEY_LENGTH), time };
 }
 
 /** Returns the key a waybill is remembered by: carrier code and tracking number. The memory stores its hash. */

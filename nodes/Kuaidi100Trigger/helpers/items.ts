@@ -44,7 +44,8 @@ interface BuildOptions {
 	callbackQuery: IDataObject;
 }
 
-function text(value: unknown): string | null {
+/** Converts the value to text, or to null when it is missing or empty. */
+function nonEmptyText(value: unknown): string | null {
 	if (value === undefined || value === null || value === '') {
 		return null;
 	}
@@ -64,7 +65,7 @@ function eventsOf(body: IDataObject): IDataObject[] {
  * the times, so that `isLatest` stays right if a push ever comes oldest first.
  */
 function orderOf(events: IDataObject[]): EventOrder {
-	const timeOf = (event: IDataObject | undefined) => text(event?.ftime) ?? text(event?.time) ?? '';
+	const timeOf = (event: IDataObject | undefined) => nonEmptyText(event?.ftime) ?? nonEmptyText(event?.time) ?? '';
 	return timeOf(events[0]) < timeOf(events[events.length - 1]) ? 'asc' : 'desc';
 }
 
@@ -81,31 +82,15 @@ function carrierFor(code: string | null): { carrier: Carrier; unknownCarrier: bo
 }
 
 function monitorKey(push: IDataObject): string {
-	return `${text(push.status) ?? ''}|${text(push.message) ?? ''}`;
+	return `${nonEmptyText(push.status) ?? ''}|${nonEmptyText(push.message) ?? ''}`;
 }
 
-function readResult(
-	name: ResultName,
-	body: IDataObject,
-	fallbackCarrierCode: string | null,
-	push: IDataObject,
-	memory: EventMemory | undefined,
-): PushResult {
-	const carrierCode = text(body.com)?.trim().toLowerCase() || fallbackCarrierCode;
-	const trackingNumber = text(body.nu)?.trim() || null;
+/** Reads one result of a push, with every event counted as new. */
+function readResult(name: ResultName, body: IDataObject, fallbackCarrierCode: string | null): PushResult {
+	const carrierCode = nonEmptyText(body.com)?.trim().toLowerCase() || fallbackCarrierCode;
+	const trackingNumber = nonEmptyText(body.nu)?.trim() || null;
 	const { carrier, unknownCarrier } = carrierFor(carrierCode);
 	const events = eventsOf(body);
-
-	let isNew = events.map(() => true);
-	let monitorChanged = true;
-	if (memory !== undefined) {
-		// Only the main result carries the push's monitor status; the destination result shares it.
-		const monitor = name === 'lastResult' ? monitorKey(push) : '';
-		const update = memory.record(waybillKey(carrierCode, trackingNumber), events.map(eventIdentity), monitor);
-		isNew = update.isNew;
-		monitorChanged = update.monitorChanged;
-	}
-
 	return {
 		name,
 		body,
@@ -114,9 +99,19 @@ function readResult(
 		carrierCode,
 		trackingNumber,
 		events,
-		isNew,
-		monitorChanged,
+		isNew: events.map(() => true),
+		monitorChanged: true,
 	};
+}
+
+/**
+ * Records a result's events and monitor state in the memory, and returns the
+ * result with the events and monitor state marked as new or known.
+ */
+function recordResult(memory: EventMemory, result: PushResult, monitor: string): PushResult {
+	const waybill = waybillKey(result.carrierCode, result.trackingNumber);
+	const { isNew, monitorChanged } = memory.record(waybill, result.events.map(eventIdentity), monitor);
+	return { ...result, isNew, monitorChanged };
 }
 
 /** Corrects the waybill fields that the shared builders cannot express: a missing number or carrier. */
@@ -131,14 +126,14 @@ function withWaybillIdentity(item: IDataObject, result: PushResult): IDataObject
 }
 
 function isStopped(push: IDataObject): boolean {
-	return STOPPED_STATUSES.has(text(push.status) ?? '');
+	return STOPPED_STATUSES.has(nonEmptyText(push.status) ?? '');
 }
 
 /** Explains a push without events or a push that ended monitoring; null for an ordinary update. */
 function describeMonitoring(push: IDataObject, result: PushResult): string | null {
-	const status = text(push.status);
-	const reason = text(push.message);
-	const comNew = text(push.comNew);
+	const status = nonEmptyText(push.status);
+	const reason = nonEmptyText(push.message);
+	const comNew = nonEmptyText(push.comNew);
 	const because = reason === null ? '' : `: ${reason}`;
 	let description: string | null = null;
 	if (status === 'abort') {
@@ -156,12 +151,12 @@ function describeMonitoring(push: IDataObject, result: PushResult): string | nul
 
 function monitorFields(push: IDataObject, result: PushResult, callbackQuery: IDataObject): IDataObject {
 	return {
-		monitorStatus: text(push.status),
-		monitorMessage: text(push.message),
+		monitorStatus: nonEmptyText(push.status),
+		monitorMessage: nonEmptyText(push.message),
 		monitoringStopped: isStopped(push),
-		autoCheck: text(push.autoCheck),
-		comOld: text(push.comOld),
-		comNew: text(push.comNew),
+		autoCheck: nonEmptyText(push.autoCheck),
+		comOld: nonEmptyText(push.comOld),
+		comNew: nonEmptyText(push.comNew),
 		message: describeMonitoring(push, result),
 		callbackQuery,
 	};
@@ -231,11 +226,15 @@ function needsStatusItem(push: IDataObject, main: PushResult, destination: PushR
 export function buildPushItems(push: IDataObject, options: BuildOptions): IDataObject[] {
 	const lastResult = isPlainObject(push.lastResult) ? push.lastResult : {};
 	// An abort that corrects the carrier may name the code only in comNew or comOld.
-	const fallbackCode = text(push.comNew) ?? text(push.comOld);
-	const main = readResult('lastResult', lastResult, fallbackCode, push, options.memory);
-	const destination = isPlainObject(push.destResult)
-		? readResult('destResult', push.destResult, null, push, options.memory)
-		: undefined;
+	const fallbackCode = nonEmptyText(push.comNew) ?? nonEmptyText(push.comOld);
+	let main = readResult('lastResult', lastResult, fallbackCode);
+	let destination = isPlainObject(push.destResult) ? readResult('destResult', push.destResult, null) : undefined;
+	if (options.memory !== undefined) {
+		// Only the main result carries the push's monitor status; the destination result shares it.
+		main = recordResult(options.memory, main, monitorKey(push));
+		destination = destination === undefined ? undefined : recordResult(options.memory, destination, '');
+	}
+
 	const hasNewEvents = [main, destination].some((result) => result?.isNew.some(Boolean) ?? false);
 
 	if (options.output === 'push') {

@@ -58,7 +58,7 @@ class TransientFailure extends Error {
 		super(message);
 	}
 
-	/** Whether a response arrived, so its duration says something about Kuaidi100's latency. */
+	/** Whether a response arrived, so that its duration measures Kuaidi100's latency. */
 	get responded(): boolean {
 		return this.httpCode !== undefined || this.failure !== undefined;
 	}
@@ -282,7 +282,7 @@ export async function callKuaidi100(
 		await settings.limiter.acquire();
 		const sentAt = Date.now();
 		const result = await sendOnce(context, endpoint, request, settings, itemIndex);
-		// Only answered requests measure latency: a timeout would stretch the pacing for seconds.
+		// Only requests that got a response measure latency: a timeout would stretch the pacing for seconds.
 		if ('body' in result || result.transient.responded) {
 			settings.limiter.recordResponseTime(Date.now() - sentAt);
 		}

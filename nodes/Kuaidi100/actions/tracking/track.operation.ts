@@ -35,7 +35,7 @@ import {
 /** How many detected carriers Track queries at most before it reports "no result". */
 export const MAX_CANDIDATES_TRIED = 3;
 
-/** Kuaidi100's answer for a number without scans, or one queried with the wrong carrier. */
+/** Kuaidi100's return code for a number without scans, or one queried with the wrong carrier. */
 const NO_RESULT_CODE = '500';
 
 const properties: INodeProperties[] = [
@@ -237,8 +237,8 @@ function readTrackParameters(this: IExecuteFunctions, itemIndex: number): TrackP
 /**
  * Picks the carriers to query: the chosen one, or up to MAX_CANDIDATES_TRIED
  * detected ones. Without a phone, detected carriers that need one are
- * skipped, because Kuaidi100 cannot answer for them; only when all of them
- * need one does the item fail, naming Phone.
+ * skipped, because Kuaidi100 returns nothing for them without it. Only when
+ * all of them need one does the item fail, naming Phone.
  */
 async function carriersToQuery(
 	this: IExecuteFunctions,
@@ -274,7 +274,7 @@ async function carriersToQuery(
 	return { carriers: queryable.slice(0, parameters.tryNextCandidate ? MAX_CANDIDATES_TRIED : 1), candidates };
 }
 
-/** Queries the carriers in turn until one has a result; returns the first carrier's answer if none has. */
+/** Queries the carriers in turn until one has a result, or returns the first carrier's response if none has. */
 async function queryUntilResult(
 	this: IExecuteFunctions,
 	carriers: Carrier[],

@@ -15,7 +15,7 @@ import { ENDPOINTS, endpointOf, endpointUrl } from '../nodes/Kuaidi100/transport
 /** Length of the company id (customer) that Kuaidi100's enterprise console shows. */
 const CUSTOMER_LENGTH = 32;
 
-/** A waybill number no carrier issues: Kuaidi100 answers "no result" (500) once the signature is accepted. */
+/** A waybill number no carrier issues: Kuaidi100 returns "no result" (500) once the signature is accepted. */
 const CREDENTIAL_TEST_PARAM = JSON.stringify({ com: 'yuantong', num: 'KD100CREDTEST0' });
 
 function trimmed(value: unknown): string {

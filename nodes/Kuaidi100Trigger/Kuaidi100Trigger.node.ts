@@ -243,10 +243,10 @@ function readOutput(context: IWebhookFunctions): PushOutput | { problem: string 
 /**
  * Sends the reply to a push before n8n starts the workflow, in the exact JSON
  * Kuaidi100 expects. Returning the body as webhookResponse instead fails in
- * n8n 2.41 in two ways once a workflow starts: n8n sends the webhook's
- * responseData (by default the text 'firstEntryJson') in its place, and it
- * saves the node's static data only after building the run, which resets the
- * change flag, so the Only New Events memory would be lost.
+ * n8n 2.41 once a workflow starts. n8n then sends the webhook's responseData
+ * (by default the text 'firstEntryJson') in its place. It also saves the
+ * node's static data only after building the run, which resets the change
+ * flag, so the Only New Events memory would be lost.
  */
 function reply(context: IWebhookFunctions, body: IDataObject): IWebhookResponseData {
 	context.getResponseObject().status(200).json(body);

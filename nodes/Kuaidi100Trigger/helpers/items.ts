@@ -238,8 +238,8 @@ export function buildPushItems(push: IDataObject, options: BuildOptions): IDataO
 	const hasNewEvents = [main, destination].some((result) => result?.isNew.some(Boolean) ?? false);
 
 	if (options.output === 'push') {
-		const wanted = hasNewEvents || needsStatusItem(push, main, destination, options.memory);
-		return wanted ? [pushItem(push, main, destination, options)] : [];
+		const emitItem = hasNewEvents || needsStatusItem(push, main, destination, options.memory);
+		return emitItem ? [pushItem(push, main, destination, options)] : [];
 	}
 
 	const items = [

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { isValidPushSign } from '../../Kuaidi100/helpers/signing';
 
-/** Reply that tells Kuaidi100 a push was delivered. Any other reply makes Kuaidi100 retry. */
+/** Reply that confirms to Kuaidi100 that a push was delivered. Any other reply makes Kuaidi100 retry. */
 export const PUSH_ACKNOWLEDGEMENT = { result: true, returnCode: '200', message: '成功' } as const;
 
 /** Reason for rejecting a push, as logged and returned to Kuaidi100. */

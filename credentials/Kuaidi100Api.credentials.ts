@@ -24,7 +24,7 @@ function trimmed(value: unknown): string {
 
 /**
  * Rejects a customer id that cannot be right before anything is sent, because
- * Kuaidi100 answers both a swapped and a mistyped pair with the same 503.
+ * Kuaidi100 rejects both a swapped and a mistyped pair with the same 503.
  */
 function assertCustomerFormat(customer: string, key: string): void {
 	if (customer.length === CUSTOMER_LENGTH) {

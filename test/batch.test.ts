@@ -81,7 +81,7 @@ function groupsOf(items: INodeExecutionData[]): Array<{ index: number; items: IN
 	return groups;
 }
 
-/** The hint, returnCode and Kuaidi100 message that a Continue On Fail error item carries under `details`. */
+/** Returns the hint, returnCode and Kuaidi100 message that a Continue On Fail error item carries under `details`. */
 function detailsOf(item: INodeExecutionData): IDataObject {
 	return (item.json.details ?? {}) as IDataObject;
 }

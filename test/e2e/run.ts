@@ -503,7 +503,7 @@ const NEW_SCAN = { time: '2026-05-04 09:30:00', context: '【E2E】快件已到�
 /** A delivery scan whose text has Chinese punctuation, & and +, which form encoding must carry intact. */
 const SIGNED_SCAN = { time: '2026-05-04 18:02:00', context: '快件已签收，签收人：本人 & 家人+1', statusCode: '301' };
 
-/** The catalogue waybill's events with `extra` scans on top, newest first as Kuaidi100 pushes them. */
+/** Lists the catalogue waybill's events with `extra` scans on top, newest first as Kuaidi100 pushes them. */
 function pushedEvents(extra: Array<typeof NEW_SCAN>): Array<typeof NEW_SCAN> {
 	const waybill = findCatalogueWaybill(PUSHED_NUMBER);
 	check(waybill !== undefined, `the sandbox has no catalogue waybill ${PUSHED_NUMBER}`);

@@ -368,9 +368,9 @@ async function deliverRequest(
 	if (result.workflowData === undefined) {
 		body = result.webhookResponse ?? { message: 'Webhook call received' };
 	} else {
-		// n8n 2.41 (webhook-on-received-response-extractor.js) prefers the description's
-		// responseData, which defaults to the string 'firstEntryJson', over webhookResponse
-		// once a workflow starts; so does the harness, or it would hide that trap.
+		// Once a workflow starts, n8n 2.41 (webhook-on-received-response-extractor.js) prefers
+		// the description's responseData, which defaults to the string 'firstEntryJson', over
+		// webhookResponse. The harness does the same, so tests see that trap.
 		const responseData = resolveDescriptionValue(setup, mode, webhookDescription.responseData, 'firstEntryJson');
 		if (responseData === 'noData') {
 			body = undefined;

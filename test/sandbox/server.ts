@@ -81,7 +81,7 @@ export interface Sandbox {
 	 * Highest `inFlight` since the start or the latest `resetPeakInFlight()`. The sandbox counts a
 	 * request out before its client can see the response, so a client that keeps at most N requests
 	 * open cannot push this above N. The exception is a client that gives up on a request the
-	 * sandbox still holds (timeout fault) and sends another.
+	 * sandbox has not answered yet (timeout fault) and sends another.
 	 */
 	readonly peakInFlight: number;
 	/** Restarts the peak from the requests in flight now. */

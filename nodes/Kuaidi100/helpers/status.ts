@@ -1,7 +1,7 @@
 /**
  * Normalised shipment statuses. Kuaidi100 reports a numeric basic `state` for
  * the shipment and, with Result Detail 4 or 8, an advanced `statusCode` per
- * event; both map onto these values.
+ * event. Both map onto these values.
  */
 export type ShipmentStatus =
 	| 'picked_up'

@@ -13,7 +13,7 @@ import { requestOptions, trackingNumberProperty } from '../common';
 /** One carrier that detection proposed, with the detector's own data. */
 export interface DetectedCarrier {
 	carrier: Carrier;
-	/** Position in Kuaidi100's answer, 1 = most likely. */
+	/** Position in Kuaidi100's candidate list, 1 = most likely. */
 	rank: number;
 	lengthPre: number | null;
 }

@@ -28,7 +28,7 @@ import {
 	trackingNumberProperty,
 } from '../common';
 
-/** Kuaidi100's answer when the number is still being tracked from an earlier subscription. */
+/** Return code Kuaidi100 sends when the number is still being tracked from an earlier subscription. */
 const ALREADY_SUBSCRIBED_CODE = '501';
 
 const properties: INodeProperties[] = [
